@@ -1,0 +1,27 @@
+import { isServerError } from './serverErrors.js';
+import { loadSettingsFromEnv } from './serverSettings.js';
+import { startPushServer } from './startPushServer.js';
+
+/**
+ * Command-line entry (`npm start`): settings from the environment (see
+ * `settingsEnvNames`), port 8787 by default; closes on SIGINT/SIGTERM.
+ */
+try {
+  const server = await startPushServer(loadSettingsFromEnv(process.env));
+  console.log(`Push server listening on ${server.url}`);
+
+  const stop = async (): Promise<void> => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const message = isServerError(error)
+    ? error.message
+    : error instanceof Error
+      ? error.message
+      : String(error);
+  console.error(`Push server failed to start: ${message}`);
+  process.exit(1);
+}
