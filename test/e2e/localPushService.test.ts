@@ -1,0 +1,176 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush from 'web-push';
+import type { PushReceivedMessage } from '../../adapters/pushServiceWorker.js';
+import { launchFirefox } from '../support/firefox.js';
+import {
+  type LocalPushService,
+  startLocalPushService,
+} from '../support/localPushService.js';
+import {
+  type PushSubscriptionJson,
+  sendPushRequest,
+} from '../support/pushRequest.js';
+import {
+  type PushTestSite,
+  startPushTestSite,
+} from '../support/pushTestSite.js';
+
+type Messages = { messages: PushReceivedMessage[] };
+
+/** Registers the worker, subscribes with `key`, and collects its messages. */
+function subscribeInPage(page: Page, key: string) {
+  return page.evaluate(async (key) => {
+    const collected = window as unknown as Messages;
+    collected.messages = [];
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      collected.messages.push(event.data);
+    });
+    navigator.serviceWorker.startMessages();
+
+    await navigator.serviceWorker.register('/sw.js');
+    const registration = await navigator.serviceWorker.ready;
+    const padded = key.replaceAll('-', '+').replaceAll('_', '/');
+    const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: bytes,
+    });
+
+    return subscription.toJSON();
+  }, key);
+}
+
+/** Waits for the worker to tell the page, then reads its notifications. */
+async function shownNotifications(page: Page, count: number) {
+  await page.waitForFunction(
+    (count) => (window as unknown as Messages).messages.length >= count,
+    {},
+    count,
+  );
+
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const shown = await registration.getNotifications();
+
+    return {
+      messages: (window as unknown as Messages).messages,
+      notifications: shown.map(({ title, body, data }) => ({
+        title,
+        body,
+        data,
+      })),
+    };
+  });
+}
+
+function endpointId(endpoint: string): string {
+  return endpoint.split('/').pop() ?? '';
+}
+
+describe('Firefox with the local push service', () => {
+  const vapidKeys = webpush.generateVAPIDKeys();
+  let service: LocalPushService;
+  let site: PushTestSite;
+  let profileDir: string;
+  let browser: Browser | undefined;
+  let page: Page;
+  let subscription: PushSubscriptionJson;
+
+  beforeAll(async () => {
+    service = await startLocalPushService();
+    site = await startPushTestSite({ publicKey: vapidKeys.publicKey });
+    profileDir = await mkdtemp(join(tmpdir(), 'push-e2e-firefox-'));
+    browser = await launchFirefox({
+      pushServiceUrl: service.url,
+      profileDir,
+    });
+    page = await browser.newPage();
+    await page.goto(site.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await service?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  });
+
+  it('subscribes through the local push service with the VAPID key', async () => {
+    const json = await subscribeInPage(page, vapidKeys.publicKey);
+    subscription = json as PushSubscriptionJson;
+
+    expect(subscription.endpoint).toMatch(
+      new RegExp(`^${service.origin}/wpush/`),
+    );
+    expect(subscription.keys.p256dh).toBeTruthy();
+    expect(service.subscriptions).toEqual([
+      expect.objectContaining({
+        endpoint: subscription.endpoint,
+        key: vapidKeys.publicKey,
+        state: 'active',
+      }),
+    ]);
+  });
+
+  it('shows a real encrypted push and tells the open page', async () => {
+    const payload = {
+      title: 'Order shipped',
+      body: 'Your parcel is on its way',
+      data: { url: '/orders/7' },
+    };
+    const acked = service.nextAck();
+
+    const status = await sendPushRequest(
+      subscription,
+      JSON.stringify(payload),
+      { vapidKeys },
+    );
+    const { messages, notifications } = await shownNotifications(page, 1);
+
+    expect(status).toBe(201);
+    expect(messages).toEqual([{ type: 'push.received', payload }]);
+    expect(notifications).toEqual([
+      { title: payload.title, body: payload.body, data: payload.data },
+    ]);
+    expect(await acked).toMatchObject({ messageType: 'ack' });
+  });
+
+  it('answers 410 to the sender when told the subscription is gone', async () => {
+    const id = endpointId(subscription.endpoint);
+    service.setFailure(410, id);
+
+    const status = await sendPushRequest(subscription, '{"title":"late"}', {
+      vapidKeys,
+    });
+
+    expect(status).toBe(410);
+    expect(service.received.at(-1)).toMatchObject({
+      endpointId: id,
+      status: 410,
+    });
+    service.setFailure(undefined, id);
+  });
+
+  it('keeps the subscription when Firefox starts again on the profile', async () => {
+    await browser?.close();
+    browser = await launchFirefox({
+      pushServiceUrl: service.url,
+      profileDir,
+    });
+    page = await browser.newPage();
+    await page.goto(site.url);
+
+    const endpoint = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      const existing = await registration.pushManager.getSubscription();
+
+      return existing?.endpoint;
+    });
+
+    expect(endpoint).toBe(subscription.endpoint);
+  });
+});
