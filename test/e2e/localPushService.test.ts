@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
-import type { PushReceivedMessage } from '../../adapters/pushServiceWorker.js';
+import type {
+  PushOptionsMessage,
+  PushReceivedMessage,
+} from '../../adapters/pushServiceWorker.js';
 import { launchFirefox } from '../support/firefox.js';
 import {
   type LocalPushService,
@@ -21,16 +24,21 @@ import {
 
 type Messages = { messages: PushReceivedMessage[] };
 
-/** Registers the worker, subscribes with `key`, and collects its messages. */
-function subscribeInPage(page: Page, key: string) {
-  return page.evaluate(async (key) => {
+/** Collects what the service worker posts to the page. */
+function listenInPage(page: Page) {
+  return page.evaluate(() => {
     const collected = window as unknown as Messages;
     collected.messages = [];
     navigator.serviceWorker.addEventListener('message', (event) => {
       collected.messages.push(event.data);
     });
     navigator.serviceWorker.startMessages();
+  });
+}
 
+/** Registers the worker and subscribes with `key`. */
+function subscribeInPage(page: Page, key: string) {
+  return page.evaluate(async (key) => {
     await navigator.serviceWorker.register('/sw.js');
     const registration = await navigator.serviceWorker.ready;
     const padded = key.replaceAll('-', '+').replaceAll('_', '/');
@@ -42,6 +50,20 @@ function subscribeInPage(page: Page, key: string) {
 
     return subscription.toJSON();
   }, key);
+}
+
+/** Posts options to the worker and waits until it has stored them. */
+function storeOptionsInPage(page: Page, message: PushOptionsMessage) {
+  return page.evaluate(async (message) => {
+    const registration = await navigator.serviceWorker.ready;
+    const channel = new MessageChannel();
+    const stored = new Promise((resolve) => {
+      channel.port1.onmessage = (event) => resolve(event.data);
+    });
+    registration.active?.postMessage(message, [channel.port2]);
+
+    return stored;
+  }, message);
 }
 
 /** Waits for the worker to tell the page, then reads its notifications. */
@@ -71,6 +93,9 @@ function endpointId(endpoint: string): string {
   return endpoint.split('/').pop() ?? '';
 }
 
+/** Reconnect at once when the push service drops the connection. */
+const prefs = { 'dom.push.retryBaseInterval': 100 };
+
 describe('Firefox with the local push service', () => {
   const vapidKeys = webpush.generateVAPIDKeys();
   let service: LocalPushService;
@@ -87,9 +112,11 @@ describe('Firefox with the local push service', () => {
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
+      prefs,
     });
     page = await browser.newPage();
     await page.goto(site.url);
+    await listenInPage(page);
   });
 
   afterAll(async () => {
@@ -160,17 +187,63 @@ describe('Firefox with the local push service', () => {
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
+      prefs,
     });
     page = await browser.newPage();
     await page.goto(site.url);
 
+    await listenInPage(page);
     const endpoint = await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.ready;
       const existing = await registration.pushManager.getSubscription();
 
       return existing?.endpoint;
     });
+    const status = await sendPushRequest(
+      subscription,
+      JSON.stringify({ title: 'Welcome back' }),
+      { vapidKeys },
+    );
+    const { messages } = await shownNotifications(page, 1);
 
     expect(endpoint).toBe(subscription.endpoint);
+    expect(status).toBe(201);
+    expect(messages[0]?.payload.title).toBe('Welcome back');
+  });
+
+  it('registers the new subscription when the push service forgot it', async () => {
+    const options = { idUser: 'user-7' };
+    const stored = await storeOptionsInPage(page, {
+      type: 'push.options',
+      options,
+      headers: { authorization: 'Bearer test-token' },
+    });
+    const registered = site.nextRegistration();
+
+    service.forgetBrowsers();
+    const { headers, body } = await registered;
+
+    expect(stored).toEqual({ type: 'push.options.stored' });
+    expect(headers.authorization).toBe('Bearer test-token');
+    expect(body).toEqual({
+      subscription: {
+        endpoint: expect.stringMatching(`^${service.origin}/wpush/`),
+        expirationTime: null,
+        keys: { p256dh: expect.any(String), auth: expect.any(String) },
+      },
+      options,
+      previousEndpoint: subscription.endpoint,
+    });
+    const renewed = (body as { subscription: PushSubscriptionJson })
+      .subscription;
+    expect(renewed.endpoint).not.toBe(subscription.endpoint);
+    expect(service.subscriptions.at(-1)).toMatchObject({
+      endpoint: renewed.endpoint,
+      key: vapidKeys.publicKey,
+      state: 'active',
+    });
+    expect(
+      await sendPushRequest(subscription, '{"title":"old"}', { vapidKeys }),
+    ).toBe(410);
   });
 });

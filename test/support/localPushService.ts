@@ -62,6 +62,13 @@ export interface LocalPushService {
   setFailure(failure: PushFailure | undefined, endpointId?: string): void;
   /** Makes only the next valid request fail, for one endpoint id or any. */
   failNext(failure: PushFailure, endpointId?: string): void;
+  /**
+   * Acts as a push service that lost its data: drops every browser
+   * connection, answers 410 for every subscription so far, and gives each
+   * browser that says hello again a new uaid. Firefox then drops its
+   * subscriptions and fires `pushsubscriptionchange` in their workers.
+   */
+  forgetBrowsers(): void;
   /** Resolves with the next ack or nack the browser sends. */
   nextAck(): Promise<PushAck>;
   /** Stops listening, ends hung requests and drops every socket. */
@@ -116,6 +123,7 @@ export async function startLocalPushService(): Promise<LocalPushService> {
   const failures = new Map<string, PushFailure>();
   const nextFailures = new Map<string, PushFailure>();
   const hung = new Set<ServerResponse>();
+  const forgotten = new Set<string>();
   let origin = '';
 
   // Failure mode for one request
@@ -227,7 +235,8 @@ export async function startLocalPushService(): Promise<LocalPushService> {
       switch (message.messageType) {
         case 'hello': {
           const asked = message.uaid;
-          uaid = typeof asked === 'string' && asked ? asked : newId();
+          const known = typeof asked === 'string' && !forgotten.has(asked);
+          uaid = known && asked ? asked : newId();
           sockets.get(uaid)?.close(4000, 'Replaced by a newer connection');
           sockets.set(uaid, socket);
           send({
@@ -332,6 +341,17 @@ export async function startLocalPushService(): Promise<LocalPushService> {
     },
     failNext(failure, endpointId = anyEndpoint) {
       nextFailures.set(endpointId, failure);
+    },
+    forgetBrowsers() {
+      for (const subscription of subscriptions.values()) {
+        subscription.state = 'unsubscribed';
+        forgotten.add(subscription.uaid);
+      }
+      for (const [uaid, socket] of sockets) {
+        forgotten.add(uaid);
+        socket.terminate();
+      }
+      queued.clear();
     },
     nextAck() {
       return new Promise((resolve) => ackWaiters.push(resolve));

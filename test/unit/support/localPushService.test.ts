@@ -320,6 +320,26 @@ describe('startLocalPushService', () => {
     browser.socket.close();
   });
 
+  it('gives a forgotten browser a new uaid and answers 410 for it', async () => {
+    const { browser, hello, subscription } = await subscribe();
+    const closed = new Promise((resolve) =>
+      browser.socket.once('close', resolve),
+    );
+
+    service.forgetBrowsers();
+    await closed;
+    const back = await connectBrowser(service.url);
+    const again = await back.request({
+      messageType: 'hello',
+      uaid: hello.uaid,
+    });
+
+    expect(again.uaid).toMatch(/^[0-9a-f]{32}$/);
+    expect(again.uaid).not.toBe(hello.uaid);
+    expect(await sendPushRequest(subscription, 'x', { vapidKeys })).toBe(410);
+    back.socket.close();
+  });
+
   it('ends hung requests and sockets on close', async () => {
     const own = await startLocalPushService();
     const browser = await connectBrowser(own.url);
