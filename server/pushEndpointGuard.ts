@@ -4,7 +4,10 @@ import { ServerError } from './serverErrors.js';
 /** Longest endpoint accepted; real push services stay far below. */
 export const maxEndpointLength = 2048;
 
-const blocked = new BlockList();
+// Two lists: one BlockList would match every IPv4 address against the
+// IPv4-mapped IPv6 range below
+const blockedV4 = new BlockList();
+const blockedV6 = new BlockList();
 
 // IPv4: this network, private, shared (CGNAT), loopback, link-local (with
 // cloud metadata at 169.254.169.254), benchmark, multicast, reserved
@@ -21,7 +24,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
+  blockedV4.addSubnet(network, prefix, 'ipv4');
 }
 
 // IPv6: unspecified, loopback, IPv4-mapped and NAT64 (they reach IPv4
@@ -35,7 +38,7 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+  blockedV6.addSubnet(network, prefix, 'ipv6');
 }
 
 const internalNames =
@@ -114,8 +117,8 @@ export function isForbiddenHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   const version = isIP(host);
 
-  if (version === 4) return blocked.check(host, 'ipv4');
-  if (version === 6) return blocked.check(host, 'ipv6');
+  if (version === 4) return blockedV4.check(host, 'ipv4');
+  if (version === 6) return blockedV6.check(host, 'ipv6');
 
   return !host.includes('.') || internalNames.test(host);
 }
