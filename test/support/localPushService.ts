@@ -258,7 +258,17 @@ export async function startLocalPushService(): Promise<LocalPushService> {
           if (key === null) {
             return send({ messageType: 'register', channelID, status: 400 });
           }
-          const id = newId();
+
+          // Firefox may send one register twice around a new uaid; like
+          // autopush, the same channel and key give the same endpoint
+          const same = [...subscriptions.values()].find(
+            (s) =>
+              s.uaid === uaid &&
+              s.channelID === channelID &&
+              s.key === key &&
+              s.state === 'active',
+          );
+          const id = same?.id ?? newId();
           subscriptions.set(id, { id, uaid, channelID, key, state: 'active' });
 
           return send({

@@ -138,6 +138,21 @@ describe('startLocalPushService', () => {
     browser.socket.close();
   });
 
+  it('gives a repeated register of one channel the same endpoint', async () => {
+    const { browser, registered, channelID } = await subscribe();
+    const count = service.subscriptions.length;
+
+    const again = await browser.request({
+      messageType: 'register',
+      channelID,
+      key: padded(vapidKeys.publicKey),
+    });
+
+    expect(again.pushEndpoint).toBe(registered.pushEndpoint);
+    expect(service.subscriptions).toHaveLength(count);
+    browser.socket.close();
+  });
+
   it('delivers a Web Push request to the socket and records the ack', async () => {
     const { browser, subscription, channelID, id } = await subscribe();
 
