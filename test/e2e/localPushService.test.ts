@@ -246,4 +246,38 @@ describe('Firefox with the local push service', () => {
       await sendPushRequest(subscription, '{"title":"old"}', { vapidKeys }),
     ).toBe(410);
   });
+
+  it('keeps a renewed subscription over the next start', async () => {
+    const { body } = site.registrations.at(-1) ?? {};
+    const renewed = (body as { subscription: PushSubscriptionJson })
+      .subscription;
+    const count = service.subscriptions.length;
+    await browser?.close();
+    browser = await launchFirefox({
+      pushServiceUrl: service.url,
+      profileDir,
+      prefs,
+    });
+    page = await browser.newPage();
+    await page.goto(site.url);
+
+    await listenInPage(page);
+    const endpoint = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      const existing = await registration.pushManager.getSubscription();
+
+      return existing?.endpoint;
+    });
+    const status = await sendPushRequest(
+      renewed,
+      JSON.stringify({ title: 'Still here' }),
+      { vapidKeys },
+    );
+    const { messages } = await shownNotifications(page, 1);
+
+    expect(endpoint).toBe(renewed.endpoint);
+    expect(status).toBe(201);
+    expect(messages[0]?.payload.title).toBe('Still here');
+    expect(service.subscriptions).toHaveLength(count);
+  });
 });

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
 /** Options for {@link launchFirefox}. */
@@ -99,7 +101,7 @@ export async function launchFirefox(
     );
   }
 
-  return puppeteer.launch({
+  const browser = await puppeteer.launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath,
@@ -111,4 +113,24 @@ export async function launchFirefox(
       ...options.prefs,
     },
   });
+
+  // Keep what Firefox writes to the profile, like a user's browser would
+  if (options.profileDir) await dropPrefsBackups(options.profileDir);
+
+  return browser;
+}
+
+/**
+ * puppeteer backs up `prefs.js` and `user.js` of a given profile at launch
+ * and puts the backups back on close, which throws away prefs Firefox set
+ * meanwhile, among them `dom.push.userAgentID`. On the next start Firefox
+ * then says hello with a stale uaid, gets a new one and drops every push
+ * subscription. Without the backups there is nothing to put back.
+ */
+async function dropPrefsBackups(profileDir: string): Promise<void> {
+  await Promise.all(
+    ['prefs.js.puppeteer', 'user.js.puppeteer'].map((name) =>
+      rm(join(profileDir, name), { force: true }),
+    ),
+  );
 }
