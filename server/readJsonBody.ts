@@ -28,9 +28,15 @@ export async function readJsonBody(
   }
 
   // Size, before and while reading
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limitBytes) throw tooLarge(limitBytes);
-  const bytes = await readLimited(request, limitBytes);
+  const length = request.headers.get('content-length');
+  if (Number(length) > limitBytes) throw tooLarge(limitBytes);
+
+  // Node's HTTP parser never delivers more than a declared length, so
+  // only a chunked body needs counting while it streams in
+  const bytes =
+    length === null
+      ? await readLimited(request, limitBytes)
+      : new Uint8Array(await request.arrayBuffer());
 
   // Text and shape
   let text: string;

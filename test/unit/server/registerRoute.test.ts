@@ -351,6 +351,44 @@ describe('POST /pushdata/register refuses bad input', () => {
   );
 });
 
+describe('POST /pushdata/register with a chunked body', () => {
+  function streamed(text: string): RequestInit {
+    const bytes = new TextEncoder().encode(text);
+
+    return {
+      body: new ReadableStream({
+        start(controller) {
+          // Several chunks and no Content-Length
+          for (let at = 0; at < bytes.length; at += 1000) {
+            controller.enqueue(bytes.subarray(at, at + 1000));
+          }
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit;
+  }
+
+  it('accepts a valid body', async () => {
+    const response = await register('', streamed(JSON.stringify(validBody())));
+
+    expect(response.status).toBe(201);
+    expect(server.store.countSubscriptions()).toBe(1);
+  });
+
+  it('answers 413 once the streamed body passes 8 KB', async () => {
+    const body = { ...validBody(), padding: 'x'.repeat(9000) };
+
+    const response = await register('', streamed(JSON.stringify(body)));
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'body-too-large' },
+    });
+    expect(server.store.countSubscriptions()).toBe(0);
+  });
+});
+
 describe('DELETE /pushdata/register', () => {
   it('removes the row of the endpoint', async () => {
     const kept = validBody();
