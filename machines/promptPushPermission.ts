@@ -6,7 +6,7 @@ import {
   pushPermissionMachine,
 } from './pushPermissionMachine.js';
 import type { PushPlatform, PushServer } from './pushPorts.js';
-import type { PushFlowSettings } from './pushSettings.js';
+import { type PushFlowSettings, resolveSettings } from './pushSettings.js';
 
 /** How a flow reaches the browser and the server. */
 export interface PushPermissionConfig {
@@ -62,10 +62,12 @@ export function promptPushPermission(
     throw new TypeError('`config.server` must be a PushServer');
   }
 
+  const settings = resolveSettings(config.settings);
+
   const joined = running.get(config.platform);
   if (joined) return joined;
 
-  const input: PushPermissionInput = { options, settings: config.settings };
+  const input: PushPermissionInput = { options, settings };
   const actor = createActor(providePushMachine(config), {
     input,
     inspect: config.inspect,

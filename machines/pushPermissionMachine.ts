@@ -394,13 +394,13 @@ export const pushPermissionMachine = setup({
       {
         guard: { type: 'canRetryKey', params: () => ({ error: timedOut() }) },
         actions: [
-          stopChild('keyRequest'),
+          'stopKeyRequest',
           { type: 'scheduleKeyRetry', params: () => ({ error: timedOut() }) },
         ],
       },
       {
         actions: [
-          stopChild('keyRequest'),
+          'stopKeyRequest',
           { type: 'storeKeyFailure', params: () => ({ error: timedOut() }) },
         ],
       },
