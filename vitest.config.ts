@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { webdriverio } from '@vitest/browser-webdriverio';
 import { defineConfig } from 'vitest/config';
+import { setNotificationPermission } from './test/support/browserCommands.js';
+import { browserWorkerPlugin } from './test/support/browserWorkerPlugin.js';
 
 /** Path of a Debian-installed binary, or undefined when it is missing. */
 function which(name: string): string | undefined {
@@ -24,13 +26,18 @@ export default defineConfig({
         },
       },
       {
+        plugins: [browserWorkerPlugin()],
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/browserGlobalSetup.ts'],
+          // Permissions belong to the origin: one file at a time
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,
             screenshotFailures: false,
+            commands: { setNotificationPermission },
             provider: webdriverio({
               capabilities: {
                 browserName: 'chrome',

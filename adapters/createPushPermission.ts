@@ -1,0 +1,143 @@
+import {
+  type Actor,
+  createActor,
+  type InspectionEvent,
+  toPromise,
+} from 'xstate';
+import {
+  assertPlainObject,
+  providePushMachine,
+} from '../machines/promptPushPermission.js';
+import type { PushAction } from '../machines/pushAction.js';
+import type {
+  PushPermissionMachine,
+  PushPermissionOutput,
+} from '../machines/pushPermissionMachine.js';
+import type { PushPlatform, PushServer } from '../machines/pushPorts.js';
+import type { PushFlowSettings } from '../machines/pushSettings.js';
+import { browserPlatform } from './browserPlatform.js';
+import { httpPushServer } from './httpPushServer.js';
+
+/** How an app wires the flow to its browser and its server. */
+export interface CreatePushPermissionConfig {
+  /** Origin (and prefix) of the push routes; this page's by default. */
+  baseUrl?: string;
+  /** The service worker script to register. Default `/sw.js`. */
+  serviceWorkerUrl?: string;
+  /** Timeouts and retries; see `defaultSettings`. */
+  settings?: Partial<PushFlowSettings>;
+  /** Tells the user push is unsupported. Default `window.alert`. */
+  alert?: (message: string) => void;
+  /** Extra headers per request, e.g. an `Authorization` bearer token. */
+  headers?: () => HeadersInit | Promise<HeadersInit>;
+  /** Cookie mode of the requests. */
+  credentials?: RequestCredentials;
+  /** Receives the machine's inspection events. */
+  inspect?: (event: InspectionEvent) => void;
+  /** Replaces the browser platform (tests, other runtimes). */
+  platform?: PushPlatform;
+  /** Replaces the HTTP client of the push routes. */
+  server?: PushServer;
+}
+
+/** A running flow. */
+export type PushPermissionActor = Actor<PushPermissionMachine>;
+
+/** What `createPushPermission` gives an app. */
+export interface PushPermission {
+  /** The machine with the platform and server provided. */
+  machine: PushPermissionMachine;
+  /**
+   * Starts a flow and returns its started actor, for a UI to subscribe
+   * to; returns the running one instead while a flow runs.
+   */
+  start(options?: Record<string, unknown>): PushPermissionActor;
+  /** Runs a flow (or joins the running one) and resolves how it ended. */
+  prompt(options?: Record<string, unknown>): Promise<PushPermissionOutput>;
+  /** The `pwaPromptPushPermission` action-object handler. */
+  run(action: PushAction): Promise<PushPermissionOutput>;
+  /**
+   * Drops the browser's subscription and its row on the server. Resolves
+   * false when there was none; rejects with the platform's or the
+   * server's error.
+   */
+  unsubscribe(signal?: AbortSignal): Promise<boolean>;
+}
+
+/**
+ * Wires the machine to this browser (`browserPlatform`) and the server's
+ * push routes (`httpPushServer`), ready for app code, a UI or an action
+ * processor.
+ *
+ * Note: a flow that joins a running one registers with the first one's
+ * `options`.
+ *
+ * @throws TypeError from `start`, `prompt` and `run` when `options` is
+ * not a plain object, or `run`'s action is not `pwaPromptPushPermission`.
+ */
+export function createPushPermission(
+  config: CreatePushPermissionConfig = {},
+): PushPermission {
+  const platform =
+    config.platform ??
+    browserPlatform({
+      serviceWorkerUrl: config.serviceWorkerUrl ?? '/sw.js',
+      serviceWorkerTimeoutMs: config.settings?.serviceWorkerTimeoutMs,
+    });
+  const server =
+    config.server ??
+    httpPushServer({
+      baseUrl: config.baseUrl ?? '',
+      headers: config.headers,
+      credentials: config.credentials,
+    });
+  const alert =
+    config.alert ?? ((message: string) => globalThis.alert?.(message));
+  const machine = providePushMachine({ platform, server, alert });
+  let running: PushPermissionActor | undefined;
+
+  function start(options: Record<string, unknown> = {}) {
+    assertPlainObject(options, 'options');
+    if (running?.getSnapshot().status === 'active') return running;
+
+    const actor = createActor(machine, {
+      input: { options, settings: config.settings },
+      inspect: config.inspect,
+    });
+    running = actor;
+    actor.start();
+
+    return actor;
+  }
+
+  async function prompt(options?: Record<string, unknown>) {
+    return toPromise(start(options));
+  }
+
+  return {
+    machine,
+    start,
+    prompt,
+
+    run(action) {
+      assertPlainObject(action, 'action');
+      if (action.action !== 'pwaPromptPushPermission') {
+        throw new TypeError(
+          "`action.action` must be 'pwaPromptPushPermission'",
+        );
+      }
+
+      return prompt(action.options ?? {});
+    },
+
+    async unsubscribe(signal = new AbortController().signal) {
+      const existing = await platform.getSubscription(signal);
+      if (existing === null) return false;
+
+      await platform.unsubscribe(signal);
+      await server.unregister(existing.subscription.endpoint, signal);
+
+      return true;
+    },
+  };
+}
