@@ -281,3 +281,50 @@ describe('Firefox with the local push service', () => {
     expect(service.subscriptions).toHaveLength(count);
   });
 });
+
+describe('Firefox with notifications blocked by a pref', () => {
+  let service: LocalPushService;
+  let site: PushTestSite;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    service = await startLocalPushService();
+    site = await startPushTestSite();
+    browser = await launchFirefox({
+      pushServiceUrl: service.url,
+      prefs: { 'permissions.default.desktop-notification': 2 },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await service?.close();
+  });
+
+  it('denies permission and refuses to subscribe', async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(site.url);
+    const { publicKey } = webpush.generateVAPIDKeys();
+
+    const permission = await page.evaluate(() => Notification.permission);
+    const failure = await page.evaluate(async (key) => {
+      await navigator.serviceWorker.register('/sw.js');
+      const registration = await navigator.serviceWorker.ready;
+      try {
+        await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: key,
+        });
+
+        return 'subscribed';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    }, publicKey);
+
+    expect(permission).toBe('denied');
+    expect(failure).toBe('NotAllowedError');
+    expect(service.subscriptions).toEqual([]);
+  });
+});
