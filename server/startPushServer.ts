@@ -19,7 +19,10 @@ export interface RunningServer {
   settings: ResolvedServerSettings;
   /** The open SQLite store, for tests and tools. */
   store: SubscriptionStore;
-  /** Stops listening, ends open connections and closes the store. */
+  /**
+   * Stops listening, ends open connections (a send in flight is cut off)
+   * and closes the store. Calling it again resolves with the first call.
+   */
   close(): Promise<void>;
 }
 
@@ -55,11 +58,18 @@ export async function startPushServer(
       ? `[${resolved.host}]`
       : resolved.host;
 
+    // Closing twice waits for the first close
+    let closing: Promise<void> | undefined;
+
     return {
       url: `http://${host}:${port}`,
       settings: resolved,
       store,
-      close: () => closeServer(server, store),
+      close: () => {
+        closing ??= closeServer(server, store);
+
+        return closing;
+      },
     };
   } catch (error) {
     store.close();

@@ -69,9 +69,13 @@ const migrations: Record<number, string> = {
  * The SQLite store of subscriptions and server secrets (VAPID keys, API
  * key). One file in the data folder, WAL mode, schema versioned with
  * `PRAGMA user_version`. Every write is one transaction.
+ *
+ * Note: `synchronous = NORMAL` (the usual WAL pairing) keeps every commit
+ * through a process crash, but a power loss may drop the last few.
  */
 export class SubscriptionStore {
   readonly #db: Database.Database;
+  readonly #statements: ReturnType<typeof prepareStatements>;
   readonly #upsert: (
     input: SubscriptionInput,
     previous?: string,
@@ -90,6 +94,7 @@ export class SubscriptionStore {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
     this.#migrate();
+    this.#statements = prepareStatements(this.#db);
 
     const find = this.#db.prepare<[string], { user_id: string | null }>(
       'SELECT user_id FROM subscriptions WHERE endpoint = ?',
@@ -165,14 +170,8 @@ export class SubscriptionStore {
   remove(endpoint: string, userId?: string): boolean {
     const result =
       userId === undefined
-        ? this.#db
-            .prepare('DELETE FROM subscriptions WHERE endpoint = ?')
-            .run(endpoint)
-        : this.#db
-            .prepare(
-              'DELETE FROM subscriptions WHERE endpoint = ? AND user_id = ?',
-            )
-            .run(endpoint, userId);
+        ? this.#statements.remove.run(endpoint)
+        : this.#statements.removeOwn.run(endpoint, userId);
 
     return result.changes > 0;
   }
@@ -182,18 +181,8 @@ export class SubscriptionStore {
     const users = filter?.users;
     const rows =
       users === undefined
-        ? this.#db
-            .prepare<[], RawRow>(
-              'SELECT * FROM subscriptions ORDER BY created_at, endpoint',
-            )
-            .all()
-        : this.#db
-            .prepare<[string], RawRow>(
-              `SELECT * FROM subscriptions
-               WHERE user_id IN (SELECT value FROM json_each(?))
-               ORDER BY created_at, endpoint`,
-            )
-            .all(JSON.stringify(users));
+        ? this.#statements.listAll.all()
+        : this.#statements.listUsers.all(JSON.stringify(users));
 
     return rows.map(toRow);
   }
@@ -237,6 +226,24 @@ export class SubscriptionStore {
   close(): void {
     this.#db.close();
   }
+}
+
+/** Statements used on every request, prepared once. */
+function prepareStatements(db: Database.Database) {
+  return {
+    remove: db.prepare('DELETE FROM subscriptions WHERE endpoint = ?'),
+    removeOwn: db.prepare(
+      'DELETE FROM subscriptions WHERE endpoint = ? AND user_id = ?',
+    ),
+    listAll: db.prepare<[], RawRow>(
+      'SELECT * FROM subscriptions ORDER BY created_at, endpoint',
+    ),
+    listUsers: db.prepare<[string], RawRow>(
+      `SELECT * FROM subscriptions
+       WHERE user_id IN (SELECT value FROM json_each(?))
+       ORDER BY created_at, endpoint`,
+    ),
+  };
 }
 
 function toRow(raw: RawRow): SubscriptionRow {
