@@ -41,6 +41,7 @@ export type {
 } from './pushPorts.js';
 export {
   defaultSettings,
+  flowTimeBound,
   type PushFlowSettings,
   resolveSettings,
 } from './pushSettings.js';

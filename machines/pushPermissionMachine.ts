@@ -5,7 +5,6 @@ import {
   fromPromise,
   type NonReducibleUnknown,
   setup,
-  stopChild,
 } from 'xstate';
 import {
   AbortedError,
@@ -329,6 +328,7 @@ export const pushPermissionMachine = setup({
       ) !== undefined,
   },
   delays: {
+    permissionTimeout: ({ context }) => context.settings.permissionTimeoutMs,
     keyTimeout: ({ context }) => context.settings.keyTimeoutMs,
     keyRetryDelay: ({ context }) => context.keyRetry.delayMs,
     serviceWorkerTimeout: ({ context }) =>
@@ -477,8 +477,15 @@ export const pushPermissionMachine = setup({
           },
         },
 
+        // A prompt left open past the limit counts as dismissed
         prompting: {
           entry: 'startKeyRequest',
+          after: {
+            permissionTimeout: {
+              target: '#pwaPromptPushPermission.error',
+              actions: ['stopKeyRequest', 'setPermissionDismissed'],
+            },
+          },
           invoke: {
             id: 'requestPermission',
             src: 'requestPermission',

@@ -2,6 +2,8 @@ import { isHttpError } from './pushPermissionErrors.js';
 
 /** Timeouts and retry policy of the flow, all in milliseconds. */
 export interface PushFlowSettings {
+  /** Longest wait for an answer to the permission prompt. */
+  permissionTimeoutMs: number;
   /** Longest wait for the VAPID key response, per attempt. */
   keyTimeoutMs: number;
   /** Longest wait for an active service worker registration. */
@@ -19,6 +21,7 @@ export interface PushFlowSettings {
 }
 
 export const defaultSettings: Readonly<PushFlowSettings> = Object.freeze({
+  permissionTimeoutMs: 300_000,
   keyTimeoutMs: 10_000,
   serviceWorkerTimeoutMs: 10_000,
   subscribeTimeoutMs: 20_000,
@@ -110,4 +113,22 @@ export function nextRetryDelay(
   if (retryAfter > settings.retryMaxDelayMs) return undefined;
 
   return Math.max(backoff, retryAfter);
+}
+
+/**
+ * The longest a flow can run with these settings when every call hangs
+ * or fails slowly: the bound the flow is proven to end within.
+ */
+export function flowTimeBound(settings: PushFlowSettings): number {
+  const tries = settings.retries + 1;
+  const waits = settings.retries * settings.retryMaxDelayMs;
+  const key = tries * settings.keyTimeoutMs + waits;
+  const register = tries * settings.registerTimeoutMs + waits;
+
+  return (
+    Math.max(settings.permissionTimeoutMs, key) +
+    settings.serviceWorkerTimeoutMs +
+    2 * settings.subscribeTimeoutMs +
+    register
+  );
 }

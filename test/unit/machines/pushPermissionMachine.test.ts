@@ -83,6 +83,25 @@ describe('permission', () => {
     expect(error.code).toBe('permission-denied');
   });
 
+  it('ends with permission-dismissed when the prompt stays open too long', async () => {
+    const flow = run({
+      settings: { permissionTimeoutMs: 60_000 },
+      overrides: {
+        requestPermission: (signal) => hangUntilAborted(signal),
+        fetchPublicKey: (signal) => hangUntilAborted(signal),
+      },
+    });
+    await advance(flow.clock, 60_000);
+
+    expect(await flow.result).toMatchObject({
+      error: { code: 'permission-dismissed' },
+    });
+    expect(flow.ports.callsOf('requestPermission')[0]?.signal?.aborted).toBe(
+      true,
+    );
+    expect(flow.ports.callsOf('fetchPublicKey')[0]?.signal?.aborted).toBe(true);
+  });
+
   it('treats a throwing prompt as dismissed', async () => {
     const error = await errorOf({
       overrides: {

@@ -360,7 +360,7 @@ describe('inspected', () => {
     expect(Object.keys(actors)).toHaveLength(8);
     expect(Object.keys(actions).length).toBeGreaterThan(15);
     expect(Object.keys(guards).length).toBeGreaterThan(5);
-    expect(Object.keys(delays)).toHaveLength(6);
+    expect(Object.keys(delays)).toHaveLength(7);
     expect(fromPromise).toBeTypeOf('function');
   });
 });
