@@ -163,7 +163,8 @@ describe('Firefox with the local push service', () => {
     expect(notifications).toEqual([
       { title: payload.title, body: payload.body, data: payload.data },
     ]);
-    expect(await acked).toMatchObject({ messageType: 'ack' });
+    // Firefox acks 100 once decrypted and delivered to the worker
+    expect(await acked).toMatchObject({ messageType: 'ack', code: 100 });
   });
 
   it('answers 410 to the sender when told the subscription is gone', async () => {

@@ -60,7 +60,11 @@ export interface LocalPushService {
    * for all; `undefined` restores normal delivery.
    */
   setFailure(failure: PushFailure | undefined, endpointId?: string): void;
-  /** Makes only the next valid request fail, for one endpoint id or any. */
+  /**
+   * Makes only the next valid request fail, for one endpoint id or any.
+   * An endpoint's own settings win over the global ones, and a pending
+   * `failNext` over a lasting `setFailure`.
+   */
   failNext(failure: PushFailure, endpointId?: string): void;
   /**
    * Acts as a push service that lost its data: drops every browser
@@ -83,7 +87,7 @@ interface Subscription {
   state: 'active' | 'unsubscribed';
 }
 
-interface Notification {
+interface NotificationMessage {
   messageType: 'notification';
   channelID: string;
   version: string;
@@ -116,7 +120,7 @@ const anyEndpoint = '*';
 export async function startLocalPushService(): Promise<LocalPushService> {
   const subscriptions = new Map<string, Subscription>();
   const sockets = new Map<string, WebSocket>();
-  const queued = new Map<string, Notification[]>();
+  const queued = new Map<string, NotificationMessage[]>();
   const received: ReceivedPush[] = [];
   const acks: PushAck[] = [];
   const ackWaiters: ((ack: PushAck) => void)[] = [];
@@ -143,7 +147,7 @@ export async function startLocalPushService(): Promise<LocalPushService> {
   }
 
   function deliver(subscription: Subscription, body: Buffer, ttl: number) {
-    const message: Notification = {
+    const message: NotificationMessage = {
       messageType: 'notification',
       channelID: subscription.channelID,
       version: randomUUID(),
