@@ -35,6 +35,7 @@ function validBody(endpoint?: string) {
   return { subscription: subscription.json, options: { idUser: 'u1' } };
 }
 
+// The load tests get a generous ceiling: CI machines may be busy
 describe('POST /pushdata/register', () => {
   it('stores a new subscription with its options and answers 201', async () => {
     const body = validBody();
@@ -115,7 +116,7 @@ describe('POST /pushdata/register', () => {
       bodies.map(() => 201),
     );
     expect(server.store.countSubscriptions()).toBe(500);
-  });
+  }, 30_000);
 
   it('stores one row for the same endpoint registered 100 times at once', async () => {
     const body = validBody();
@@ -128,7 +129,7 @@ describe('POST /pushdata/register', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 200)).toHaveLength(99);
     expect(server.store.countSubscriptions()).toBe(1);
-  });
+  }, 30_000);
 
   it('logs one line per request, never endpoints or keys', async () => {
     const body = validBody();

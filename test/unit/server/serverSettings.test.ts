@@ -103,7 +103,8 @@ describe('startPushServer', () => {
   });
 });
 
-describe('server/main.ts', () => {
+// Spawning tsx takes a while on a busy machine
+describe('server/main.ts', { timeout: 30_000 }, () => {
   function run(env: Record<string, string>) {
     const child = spawn(
       process.execPath,
