@@ -120,7 +120,8 @@ export function parseRetryAfter(
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
 
-  const date = Date.parse(text);
+  // Every HTTP date names its weekday; Date.parse alone takes '-5' as a year
+  const date = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
 
   return Math.max(0, date - now);
