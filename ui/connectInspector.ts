@@ -2,7 +2,7 @@ import {
   createBrowserInspector,
   type StatelyInspectionEvent,
 } from '@statelyai/inspect';
-import type { InspectionEvent, Observer } from 'xstate';
+import type { InspectionEvent } from 'xstate';
 
 /** Options of {@link connectInspector}. */
 export interface InspectorConnection {
@@ -18,7 +18,7 @@ export interface InspectorConnection {
 }
 
 /**
- * Connects the Stately browser inspector and returns the observer to
+ * Connects the Stately browser inspector and returns the function to
  * pass as `inspect` to `createActor` (or to `createPushPermission`).
  * Without `send`, it opens the inspector page in a new window, which
  * needs internet; with `send`, events go to that function instead.
@@ -28,7 +28,7 @@ export interface InspectorConnection {
  */
 export function connectInspector(
   connection: InspectorConnection = {},
-): Observer<InspectionEvent> {
+): (event: InspectionEvent) => void {
   const inspector = createBrowserInspector({
     autoStart: false,
     ...(connection.url === undefined ? {} : { url: connection.url }),
@@ -37,10 +37,12 @@ export function connectInspector(
   });
 
   // Without a window the package hands back an adapter with no observer
-  if (inspector.inspect === undefined) return { next: () => {} };
+  if (inspector.inspect === undefined) return () => {};
 
   // Starting opens the inspector window; a `send` hook needs none
   if (connection.send === undefined) inspector.start();
 
-  return inspector.inspect;
+  const observer = inspector.inspect;
+
+  return (event) => observer.next?.(event);
 }

@@ -46,8 +46,11 @@ export interface PushButtonOptions {
     options: Record<string, unknown>,
     hooks: PushFlowHooks,
   ) => PushFlowActorLike;
-  /** BetterForms `options` for the flow, e.g. `{ idUser }`. */
-  options?: Record<string, unknown>;
+  /**
+   * BetterForms `options` for the flow, e.g. `{ idUser }`, or a function
+   * read on each click (e.g. from a form field).
+   */
+  options?: Record<string, unknown> | (() => Record<string, unknown>);
   /**
    * Where the unsupported alert goes: `window` (default, as the original
    * action) calls `window.alert`; `inline` shows it in the status line.
@@ -163,7 +166,11 @@ export function mountPushButton(
     inlineAlert = undefined;
     delete root.dataset.alert;
 
-    const started = config.start({ ...config.options }, { alert });
+    const options =
+      typeof config.options === 'function'
+        ? config.options()
+        : { ...config.options };
+    const started = config.start(options, { alert });
     actor = started;
     subscription = started.subscribe((snapshot) => {
       if (actor === started) render(pushFlowView(snapshot));

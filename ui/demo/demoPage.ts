@@ -1,0 +1,82 @@
+import { createPushPermission } from '../../adapters/createPushPermission.js';
+import { connectInspector } from '../connectInspector.js';
+import { mountPushButton } from '../mountPushButton.js';
+import { type DemoState, demoPorts, demoStates } from './demoPorts.js';
+
+/**
+ * The local demo page. Query parameters:
+ *
+ * - `?inspect`: connects the Stately inspector (opens its hosted page,
+ *   which needs internet; without it the flow runs as usual).
+ * - `?alert=inline`: shows the unsupported alert in the status line.
+ * - `?demoState=working|done|blocked|dismissed|unreachable|ios|server-error`:
+ *   a demo-only hook that runs the real machine against stand-in ports
+ *   so each state can be shown (and screenshotted) offline.
+ * - `?sendTest`: shows "send me a test notification", which posts to
+ *   `/pushdata/demo/sendtest`.
+ *
+ * Note: the reference server has no demo send route yet, so the test
+ * notification button stays hidden unless `?sendTest` is given.
+ */
+export function startDemoPage(doc: Document = document): void {
+  const params = new URLSearchParams(doc.location.search);
+  const host = doc.querySelector('#push');
+  const userField = doc.querySelector<HTMLInputElement>('#user-id');
+  if (!host || !userField) throw new Error('The demo markup is missing');
+
+  const forced = params.get('demoState') as DemoState | null;
+  const ports =
+    forced !== null && demoStates.includes(forced)
+      ? demoPorts(forced)
+      : undefined;
+  const inspect = params.has('inspect') ? connectInspector() : undefined;
+
+  // The button's alert hook is wired in before the button exists
+  let alertInline: ((message: string) => void) | undefined;
+  const push = createPushPermission({
+    ...ports,
+    ...(inspect ? { inspect } : {}),
+    alert: (message) => alertInline?.(message),
+  });
+
+  const button = mountPushButton(host, {
+    start: (options) => push.start(options),
+    options: () => ({ idUser: userField.value.trim() || 'demo-user' }),
+    alert: params.get('alert') === 'inline' ? 'inline' : 'window',
+  });
+  alertInline = button.alert;
+
+  if (params.has('sendTest')) showSendTest(doc, userField);
+  if (ports) doc.documentElement.dataset.demoState = forced ?? '';
+}
+
+function showSendTest(doc: Document, userField: HTMLInputElement) {
+  const section = doc.querySelector<HTMLElement>('#send-test');
+  const button = doc.querySelector<HTMLButtonElement>('#send-test-button');
+  const result = doc.querySelector<HTMLElement>('#send-test-result');
+  if (!section || !button || !result) return;
+
+  section.hidden = false;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.textContent = 'Sending…';
+    try {
+      const response = await fetch('/pushdata/demo/sendtest', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ idUser: userField.value.trim() }),
+      });
+      result.textContent = response.ok
+        ? 'Sent. It should arrive in a moment.'
+        : `The server answered ${response.status}.`;
+    } catch {
+      result.textContent = 'The server could not be reached.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+if (typeof document !== 'undefined' && document.querySelector('#push')) {
+  startDemoPage();
+}
