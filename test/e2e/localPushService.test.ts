@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
-import type {
-  PushOptionsMessage,
-  PushReceivedMessage,
-} from '../../adapters/pushServiceWorker.js';
 import { launchFirefox } from '../support/firefox.js';
 import {
   type LocalPushService,
   startLocalPushService,
 } from '../support/localPushService.js';
+import {
+  currentSubscription,
+  listenForPushMessages,
+  storePushOptions,
+  subscribeInPage,
+  waitForPushes,
+} from '../support/pushPage.js';
 import {
   type PushSubscriptionJson,
   sendPushRequest,
@@ -22,79 +25,9 @@ import {
   startPushTestSite,
 } from '../support/pushTestSite.js';
 
-type Messages = { messages: PushReceivedMessage[] };
-
-/** Collects what the service worker posts to the page. */
-function listenInPage(page: Page) {
-  return page.evaluate(() => {
-    const collected = window as unknown as Messages;
-    collected.messages = [];
-    navigator.serviceWorker.addEventListener('message', (event) => {
-      collected.messages.push(event.data);
-    });
-    navigator.serviceWorker.startMessages();
-  });
-}
-
-/** Registers the worker and subscribes with `key`. */
-function subscribeInPage(page: Page, key: string) {
-  return page.evaluate(async (key) => {
-    await navigator.serviceWorker.register('/sw.js');
-    const registration = await navigator.serviceWorker.ready;
-    const padded = key.replaceAll('-', '+').replaceAll('_', '/');
-    const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
-    const subscription = await registration.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: bytes,
-    });
-
-    return subscription.toJSON();
-  }, key);
-}
-
-/** Posts options to the worker and waits until it has stored them. */
-function storeOptionsInPage(page: Page, message: PushOptionsMessage) {
-  return page.evaluate(async (message) => {
-    const registration = await navigator.serviceWorker.ready;
-    const channel = new MessageChannel();
-    const stored = new Promise((resolve) => {
-      channel.port1.onmessage = (event) => resolve(event.data);
-    });
-    registration.active?.postMessage(message, [channel.port2]);
-
-    return stored;
-  }, message);
-}
-
-/** Waits for the worker to tell the page, then reads its notifications. */
-async function shownNotifications(page: Page, count: number) {
-  await page.waitForFunction(
-    (count) => (window as unknown as Messages).messages.length >= count,
-    {},
-    count,
-  );
-
-  return page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const shown = await registration.getNotifications();
-
-    return {
-      messages: (window as unknown as Messages).messages,
-      notifications: shown.map(({ title, body, data }) => ({
-        title,
-        body,
-        data,
-      })),
-    };
-  });
-}
-
 function endpointId(endpoint: string): string {
   return endpoint.split('/').pop() ?? '';
 }
-
-/** Reconnect at once when the push service drops the connection. */
-const prefs = { 'dom.push.retryBaseInterval': 100 };
 
 describe('Firefox with the local push service', () => {
   const vapidKeys = webpush.generateVAPIDKeys();
@@ -112,11 +45,10 @@ describe('Firefox with the local push service', () => {
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
-      prefs,
     });
     page = await browser.newPage();
     await page.goto(site.url);
-    await listenInPage(page);
+    await listenForPushMessages(page);
   });
 
   afterAll(async () => {
@@ -127,8 +59,7 @@ describe('Firefox with the local push service', () => {
   });
 
   it('subscribes through the local push service with the VAPID key', async () => {
-    const json = await subscribeInPage(page, vapidKeys.publicKey);
-    subscription = json as PushSubscriptionJson;
+    subscription = await subscribeInPage(page, vapidKeys.publicKey);
 
     expect(subscription.endpoint).toMatch(
       new RegExp(`^${service.origin}/wpush/`),
@@ -156,7 +87,7 @@ describe('Firefox with the local push service', () => {
       JSON.stringify(payload),
       { vapidKeys },
     );
-    const { messages, notifications } = await shownNotifications(page, 1);
+    const { messages, notifications } = await waitForPushes(page, 1);
 
     expect(status).toBe(201);
     expect(messages).toEqual([{ type: 'push.received', payload }]);
@@ -188,24 +119,18 @@ describe('Firefox with the local push service', () => {
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
-      prefs,
     });
     page = await browser.newPage();
     await page.goto(site.url);
 
-    await listenInPage(page);
-    const endpoint = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.ready;
-      const existing = await registration.pushManager.getSubscription();
-
-      return existing?.endpoint;
-    });
+    await listenForPushMessages(page);
+    const endpoint = (await currentSubscription(page))?.endpoint;
     const status = await sendPushRequest(
       subscription,
       JSON.stringify({ title: 'Welcome back' }),
       { vapidKeys },
     );
-    const { messages } = await shownNotifications(page, 1);
+    const { messages } = await waitForPushes(page, 1);
 
     expect(endpoint).toBe(subscription.endpoint);
     expect(status).toBe(201);
@@ -214,7 +139,7 @@ describe('Firefox with the local push service', () => {
 
   it('registers the new subscription when the push service forgot it', async () => {
     const options = { idUser: 'user-7' };
-    const stored = await storeOptionsInPage(page, {
+    const stored = await storePushOptions(page, {
       type: 'push.options',
       options,
       headers: { authorization: 'Bearer test-token' },
@@ -257,24 +182,18 @@ describe('Firefox with the local push service', () => {
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
-      prefs,
     });
     page = await browser.newPage();
     await page.goto(site.url);
 
-    await listenInPage(page);
-    const endpoint = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.ready;
-      const existing = await registration.pushManager.getSubscription();
-
-      return existing?.endpoint;
-    });
+    await listenForPushMessages(page);
+    const endpoint = (await currentSubscription(page))?.endpoint;
     const status = await sendPushRequest(
       renewed,
       JSON.stringify({ title: 'Still here' }),
       { vapidKeys },
     );
-    const { messages } = await shownNotifications(page, 1);
+    const { messages } = await waitForPushes(page, 1);
 
     expect(endpoint).toBe(renewed.endpoint);
     expect(status).toBe(201);

@@ -46,6 +46,8 @@ export function pushPrefs(pushServiceUrl: string): Record<string, unknown> {
     'dom.push.connection.enabled': true,
     // 1 allows, 2 blocks (subscribe fails with NotAllowedError)
     'permissions.default.desktop-notification': 1,
+    // Reconnect at once (default 5 s) when the push service drops us
+    'dom.push.retryBaseInterval': 100,
     // Headless, the system backend makes showNotification fail with
     // NS_ERROR_FAILURE
     'alerts.useSystemBackend': false,
