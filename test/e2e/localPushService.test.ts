@@ -200,6 +200,22 @@ describe('Firefox with the local push service', () => {
     expect(messages[0]?.payload.title).toBe('Still here');
     expect(service.subscriptions).toHaveLength(count);
   });
+
+  it('unregisters from the push service on unsubscribe', async () => {
+    const { endpoint } = (await currentSubscription(page)) ?? {};
+    const gone = service.nextUnregister();
+
+    const unsubscribed = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.getSubscription();
+
+      return subscription?.unsubscribe();
+    });
+
+    expect(unsubscribed).toBe(true);
+    expect(await gone).toMatchObject({ endpoint, state: 'unsubscribed' });
+    expect(await currentSubscription(page)).toBeNull();
+  });
 });
 
 describe('Firefox with notifications blocked by a pref', () => {

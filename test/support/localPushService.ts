@@ -75,6 +75,11 @@ export interface LocalPushService {
   forgetBrowsers(): void;
   /** Resolves with the next ack or nack the browser sends. */
   nextAck(): Promise<PushAck>;
+  /**
+   * Resolves with the subscription the browser unregisters next (Firefox
+   * does not wait for the answer before `unsubscribe()` resolves).
+   */
+  nextUnregister(): Promise<LocalSubscription>;
   /** Stops listening, ends hung requests and drops every socket. */
   close(): Promise<void>;
 }
@@ -124,11 +129,16 @@ export async function startLocalPushService(): Promise<LocalPushService> {
   const received: ReceivedPush[] = [];
   const acks: PushAck[] = [];
   const ackWaiters: ((ack: PushAck) => void)[] = [];
+  const unregisterWaiters: ((gone: LocalSubscription) => void)[] = [];
   const failures = new Map<string, PushFailure>();
   const nextFailures = new Map<string, PushFailure>();
   const hung = new Set<ServerResponse>();
   const forgotten = new Set<string>();
   let origin = '';
+
+  function view(subscription: Subscription): LocalSubscription {
+    return { ...subscription, endpoint: `${origin}/wpush/${subscription.id}` };
+  }
 
   // Failure mode for one request
   function takeFailure(id: string): PushFailure | undefined {
@@ -287,9 +297,11 @@ export async function startLocalPushService(): Promise<LocalPushService> {
           for (const subscription of subscriptions.values()) {
             if (
               subscription.uaid === uaid &&
-              subscription.channelID === channelID
+              subscription.channelID === channelID &&
+              subscription.state === 'active'
             ) {
               subscription.state = 'unsubscribed';
+              unregisterWaiters.shift()?.(view(subscription));
             }
           }
 
@@ -344,10 +356,7 @@ export async function startLocalPushService(): Promise<LocalPushService> {
     received,
     acks,
     get subscriptions() {
-      return [...subscriptions.values()].map((subscription) => ({
-        ...subscription,
-        endpoint: `${origin}/wpush/${subscription.id}`,
-      }));
+      return [...subscriptions.values()].map(view);
     },
     setFailure(failure, endpointId = anyEndpoint) {
       if (failure === undefined) failures.delete(endpointId);
@@ -369,6 +378,9 @@ export async function startLocalPushService(): Promise<LocalPushService> {
     },
     nextAck() {
       return new Promise((resolve) => ackWaiters.push(resolve));
+    },
+    nextUnregister() {
+      return new Promise((resolve) => unregisterWaiters.push(resolve));
     },
     async close() {
       for (const response of hung) response.destroy();

@@ -275,11 +275,13 @@ describe('startLocalPushService', () => {
   it('answers 410 after the browser unregistered the channel', async () => {
     const { browser, subscription, channelID, id } = await subscribe();
 
+    const gone = service.nextUnregister();
     const reply = await browser.request({
       messageType: 'unregister',
       channelID,
     });
 
+    expect(await gone).toMatchObject({ id, state: 'unsubscribed' });
     expect(reply).toMatchObject({ messageType: 'unregister', status: 200 });
     expect(await sendPushRequest(subscription, 'x', { vapidKeys })).toBe(410);
     expect(service.subscriptions.find((s) => s.id === id)?.state).toBe(
