@@ -102,6 +102,30 @@ describe('createPushPermission in Chromium against the real server', () => {
     expect(alerts).toEqual([unsupportedMessages['insecure-context']]);
   });
 
+  test('a second prompt reuses the subscription; unsubscribe drops the row', async () => {
+    subscribe.restore();
+    subscribe = replaceSubscribe({ keep: true });
+    const lane = pushTestLane();
+    const push = createPushPermission({
+      baseUrl: inject('pushServerUrl'),
+      serviceWorkerUrl,
+    });
+
+    const first = await push.prompt({ lane: lane.id });
+    const second = await push.prompt({ lane: lane.id, again: true });
+    const rowsBefore = await lane.rows();
+    const removed = await push.unsubscribe();
+
+    expect(first).toMatchObject({ status: 'done', reused: false });
+    expect(second).toMatchObject({ status: 'done', reused: true });
+    expect(subscribe.keys).toHaveLength(1);
+    expect(rowsBefore).toHaveLength(1);
+    expect(rowsBefore[0]?.options).toEqual({ lane: lane.id, again: true });
+    expect(removed).toBe(true);
+    expect(await lane.rows()).toEqual([]);
+    await expect(push.unsubscribe()).resolves.toBe(false);
+  });
+
   test('unsubscribe is false when the browser has no subscription', async () => {
     const push = createPushPermission({
       baseUrl: inject('pushServerUrl'),

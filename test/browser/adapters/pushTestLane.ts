@@ -47,29 +47,45 @@ async function send<T>(url: string, init?: RequestInit): Promise<T> {
 /**
  * Replaces `PushManager.prototype.subscribe`, the one call that cannot
  * work offline in Chromium, with one that answers a subscription of a
- * loopback endpoint and real P-256 keys. Returns the keys it was asked
- * for and a function that puts the real one back.
+ * loopback endpoint and real P-256 keys. With `keep`, `getSubscription`
+ * is replaced too and answers that subscription until it unsubscribes,
+ * as a browser would. Returns the keys subscribe was asked for and a
+ * function that puts the real calls back.
  */
-export function replaceSubscribe() {
-  const real = PushManager.prototype.subscribe;
+export function replaceSubscribe({ keep = false } = {}) {
+  const prototype = PushManager.prototype;
+  const real = {
+    subscribe: prototype.subscribe,
+    getSubscription: prototype.getSubscription,
+  };
   const keys: string[] = [];
+  let kept: PushSubscription | null = null;
 
-  PushManager.prototype.subscribe = async (options) => {
+  prototype.subscribe = async (options) => {
     const key = new Uint8Array(options?.applicationServerKey as ArrayBuffer);
     keys.push(encodeBase64Url(key));
+    const subscription = await fakeSubscription(key, () => {
+      kept = null;
+    });
+    if (keep) kept = subscription;
 
-    return fakeSubscription(key);
+    return subscription;
   };
+  if (keep) prototype.getSubscription = async () => kept;
 
   return {
     keys,
     restore: () => {
-      PushManager.prototype.subscribe = real;
+      prototype.subscribe = real.subscribe;
+      prototype.getSubscription = real.getSubscription;
     },
   };
 }
 
-async function fakeSubscription(key: Uint8Array): Promise<PushSubscription> {
+async function fakeSubscription(
+  key: Uint8Array,
+  onUnsubscribe: () => void,
+): Promise<PushSubscription> {
   const pair = await crypto.subtle.generateKey(
     { name: 'ECDH', namedCurve: 'P-256' },
     true,
@@ -93,6 +109,10 @@ async function fakeSubscription(key: Uint8Array): Promise<PushSubscription> {
     options: { applicationServerKey: key.buffer, userVisibleOnly: true },
     toJSON: () => json,
     getKey: () => null,
-    unsubscribe: async () => true,
+    unsubscribe: async () => {
+      onUnsubscribe();
+
+      return true;
+    },
   } as unknown as PushSubscription;
 }
