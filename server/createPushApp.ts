@@ -168,6 +168,42 @@ export function createPushApp(
     return c.json(result);
   });
 
+  // Demo: a test notification to one user, without the API key
+  if (settings.demoSendRoute === true && settings.auth.mode === 'open') {
+    app.post('/pushdata/demo/sendtest', async (c) => {
+      const raw = await readJsonBody(c.req.raw, settings.bodyLimitBytes);
+      const idUser = (raw as { idUser?: unknown } | null)?.idUser;
+      if (typeof idUser !== 'string' || idUser === '' || idUser.length > 256) {
+        throw new ServerError(
+          'invalid-body',
+          400,
+          '`idUser` must be a non-empty string of at most 256 characters',
+        );
+      }
+
+      const rows = store.listSubscriptions({ users: [idUser] });
+      const result = await sendNotifications(rows, {
+        vapid: {
+          subject: settings.vapidSubject,
+          publicKey: settings.vapidPublicKey,
+          privateKey: settings.vapidPrivateKey,
+        },
+        payloadText: JSON.stringify({
+          title: 'Test notification',
+          body: 'Push notifications work on this device.',
+          data: { url: '/' },
+        }),
+        ttl: 60,
+        timeoutMs: settings.sendTimeoutMs,
+        concurrency: settings.sendConcurrency,
+        allowedPushHosts: settings.allowedPushHosts,
+        onGone: (endpoint) => store.remove(endpoint),
+      });
+
+      return c.json(result);
+    });
+  }
+
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   // Known paths, other methods

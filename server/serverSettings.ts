@@ -57,6 +57,12 @@ export interface ServerSettings {
   auth: AuthSettings;
   /** Folder served at `/` (the built demo). Unset: a placeholder page. */
   staticDir?: string;
+  /**
+   * Adds `POST /pushdata/demo/sendtest`, which sends a test notification
+   * to the `idUser` in its body without an API key. For the local demo
+   * only: allowed in open auth mode alone. Default false.
+   */
+  demoSendRoute?: boolean;
   /** Time limit of one request to a push service. Default 10 000 ms. */
   sendTimeoutMs: number;
   /** Push requests in flight at once per send. Default 16. */
@@ -147,6 +153,12 @@ export function resolveSettings(
   }
   checkAuth(settings.auth);
   checkLogger(settings.logger);
+  if (settings.demoSendRoute === true && settings.auth.mode !== 'open') {
+    throw new SettingsError(
+      'demoSendRoute',
+      'the demo send route is allowed in open auth mode only',
+    );
+  }
 
   return settings;
 }
