@@ -110,7 +110,8 @@ export function createPushPermission(
     return actor;
   }
 
-  async function prompt(options?: Record<string, unknown>) {
+  // Not async: a bad `options` throws at the call, as documented
+  function prompt(options?: Record<string, unknown>) {
     return toPromise(start(options));
   }
 
