@@ -17,6 +17,7 @@ import type { PushPlatform, PushServer } from '../machines/pushPorts.js';
 import type { PushFlowSettings } from '../machines/pushSettings.js';
 import { browserPlatform } from './browserPlatform.js';
 import { httpPushServer } from './httpPushServer.js';
+import { shareOptionsWithWorker } from './shareOptionsWithWorker.js';
 
 /** How an app wires the flow to its browser and its server. */
 export interface CreatePushPermissionConfig {
@@ -84,13 +85,32 @@ export function createPushPermission(
       serviceWorkerUrl: config.serviceWorkerUrl ?? '/sw.js',
       serviceWorkerTimeoutMs: config.settings?.serviceWorkerTimeoutMs,
     });
-  const server =
+  const http =
     config.server ??
     httpPushServer({
       baseUrl: config.baseUrl ?? '',
       headers: config.headers,
       credentials: config.credentials,
     });
+  const serviceWorkerUrl = config.serviceWorkerUrl ?? '/sw.js';
+
+  // Registering also tells the worker the options, for the day the
+  // browser rotates the subscription (pushsubscriptionchange)
+  const server: PushServer = {
+    fetchPublicKey: (signal) => http.fetchPublicKey(signal),
+    unregister: (endpoint, signal) => http.unregister(endpoint, signal),
+    async register(request, signal) {
+      await http.register(request, signal);
+
+      const headers = config.headers
+        ? Object.fromEntries(new Headers(await config.headers()))
+        : undefined;
+      await shareOptionsWithWorker(serviceWorkerUrl, {
+        options: request.options,
+        ...(headers ? { headers } : {}),
+      });
+    },
+  };
   const alert =
     config.alert ?? ((message: string) => globalThis.alert?.(message));
   const machine = providePushMachine({ platform, server, alert });

@@ -54,7 +54,7 @@ export function createPushApp(
       origin: settings.corsOrigins.includes('*') ? '*' : settings.corsOrigins,
       allowMethods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization', 'If-None-Match'],
-      exposeHeaders: ['ETag'],
+      exposeHeaders: ['ETag', 'Retry-After'],
       credentials: false,
       maxAge: 600,
     }),

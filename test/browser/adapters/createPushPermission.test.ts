@@ -48,6 +48,30 @@ describe('createPushPermission in Chromium against the real server', () => {
     });
   });
 
+  test('registering hands the options to the service worker', async () => {
+    const lane = pushTestLane();
+    const push = createPushPermission({
+      baseUrl: inject('pushServerUrl'),
+      serviceWorkerUrl,
+      headers: () => ({ authorization: 'Bearer t1' }),
+    });
+
+    const output = await push.prompt({ lane: lane.id, idUser: 'kept' });
+
+    // The worker keeps them in the Cache API, under its scope
+    expect(output.status).toBe('done');
+    const registration =
+      await navigator.serviceWorker.getRegistration(serviceWorkerUrl);
+    const cache = await caches.open('pwa-push-permission');
+    const stored = await cache.match(
+      new URL('push-options.json', registration?.scope).href,
+    );
+    expect(await stored?.json()).toEqual({
+      options: { lane: lane.id, idUser: 'kept' },
+      headers: { authorization: 'Bearer t1' },
+    });
+  });
+
   test('a second prompt while one runs joins it', async () => {
     const lane = pushTestLane();
     const push = createPushPermission({

@@ -152,6 +152,10 @@ describe('CORS', () => {
         'https://app.example.com',
       );
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      // The client's retry policy reads Retry-After across origins
+      expect(
+        allowed.headers.get('access-control-expose-headers')?.toLowerCase(),
+      ).toContain('retry-after');
       expect(preflight.status).toBe(204);
       expect(
         preflight.headers.get('access-control-allow-headers')?.toLowerCase(),
