@@ -15,11 +15,18 @@ import { type DemoState, demoPorts, demoStates } from './demoPorts.js';
  * - `?sendTest`: shows "send me a test notification", which posts to
  *   `/pushdata/demo/sendtest`.
  *
+ * `search` stands in for the page's query string (tests).
+ *
  * Note: the reference server has no demo send route yet, so the test
  * notification button stays hidden unless `?sendTest` is given.
+ *
+ * @throws Error when the page lacks `#push` or `#user-id`.
  */
-export function startDemoPage(doc: Document = document): void {
-  const params = new URLSearchParams(doc.location.search);
+export function startDemoPage(
+  doc: Document = document,
+  search: string = doc.location.search,
+): void {
+  const params = new URLSearchParams(search);
   const host = doc.querySelector('#push');
   const userField = doc.querySelector<HTMLInputElement>('#user-id');
   if (!host || !userField) throw new Error('The demo markup is missing');

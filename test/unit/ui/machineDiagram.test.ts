@@ -101,3 +101,23 @@ describe('replaceMarkedBlock', () => {
     expect(() => replaceMarkedBlock('none', 'x', 'new')).toThrow(/markers/);
   });
 });
+
+describe('README screenshots', () => {
+  test('the README table matches the shot list and every PNG exists', async () => {
+    const { readmeScreenshotsBlock, shots } = await import(
+      '../../../scripts/takeScreenshots.js'
+    );
+    const readme = read('README.md');
+
+    expect(readme).toBe(
+      replaceMarkedBlock(readme, 'screenshots', readmeScreenshotsBlock()),
+    );
+    for (const shot of shots) {
+      const png = readFileSync(
+        new URL(`../../../docs/screenshots/${shot.file}`, import.meta.url),
+      );
+      // PNG signature
+      expect(png.subarray(1, 4).toString(), shot.file).toBe('PNG');
+    }
+  });
+});
