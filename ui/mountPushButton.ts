@@ -127,13 +127,21 @@ export function mountPushButton(
   let subscription: { unsubscribe(): void } | undefined;
   let view: PushFlowView = { step: 'idle' };
   let inlineAlert: string | undefined;
+  let refocus = false;
 
   function render(next: PushFlowView) {
     view = next;
     const running = isFlowRunning(view);
     root.dataset.step = view.step;
     root.setAttribute('aria-busy', String(running));
+
+    // A disabled button drops keyboard focus: give it back afterwards
+    if (running && document.activeElement === button) refocus = true;
     button.disabled = running;
+    if (!running && refocus) {
+      refocus = false;
+      button.focus();
+    }
     button.textContent = running
       ? labels.working
       : view.step === 'done'

@@ -219,5 +219,12 @@ describe('mountPushButton on the real machine', () => {
 
     expect(started).toHaveLength(1);
     expect(ui.button.disabled).toBe(true);
+
+    // Focus comes back to the button when the flow ends
+    flow.checkSupport.resolve({ supported: true });
+    flow.readPermission.resolve('denied');
+    await untilState(started[0] as AnyActorRef, 'error');
+    expect(ui.button.disabled).toBe(false);
+    expect(document.activeElement).toBe(ui.button);
   });
 });
