@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * `npm start`: builds the demo into `dist/demo` and serves it with the
  * reference server in open auth mode (the local demo only), SQLite under
- * `./data`, on `PORT` or `PUSH_PORT` (default 8787). Stops on SIGINT and
+ * `./data`, on `PORT` or `PUSH_PORT` (default 8787), with the demo-only
+ * send route of the test notification button. Stops on SIGINT and
  * SIGTERM.
  */
 export async function startDemo() {
@@ -21,6 +22,7 @@ export async function startDemo() {
   const server = await startPushServer({
     staticDir,
     auth: { mode: 'open' },
+    demoSendRoute: true,
     port,
     dataDir: join(root, 'data'),
   });

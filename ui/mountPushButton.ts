@@ -58,6 +58,8 @@ export interface PushButtonOptions {
   alert?: 'window' | 'inline';
   /** Button texts; missing ones keep their defaults. */
   labels?: Partial<PushButtonLabels>;
+  /** Called after each render with the view shown. */
+  onChange?: (view: PushFlowView) => void;
 }
 
 /** A mounted button. */
@@ -155,6 +157,7 @@ export function mountPushButton(
         ? inlineAlert
         : pushStatusMessage(view);
     if (status.textContent !== message) status.textContent = message;
+    config.onChange?.(view);
   }
 
   function alert(message: string) {

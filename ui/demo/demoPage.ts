@@ -12,13 +12,11 @@ import { type DemoState, demoPorts, demoStates } from './demoPorts.js';
  * - `?demoState=working|done|blocked|dismissed|unreachable|ios|server-error`:
  *   a demo-only hook that runs the real machine against stand-in ports
  *   so each state can be shown (and screenshotted) offline.
- * - `?sendTest`: shows "send me a test notification", which posts to
- *   `/pushdata/demo/sendtest`.
+ * - `?sendTest`: shows "send me a test notification" from the start;
+ *   otherwise it shows once the flow is `done`. It posts `{ idUser }` to
+ *   the demo-only `/pushdata/demo/sendtest` that `npm start` enables.
  *
  * `search` stands in for the page's query string (tests).
- *
- * Note: the reference server has no demo send route yet, so the test
- * notification button stays hidden unless `?sendTest` is given.
  *
  * @throws Error when the page lacks `#push` or `#user-id`.
  */
@@ -50,6 +48,9 @@ export function startDemoPage(
     start: (options) => push.start(options),
     options: () => ({ idUser: userField.value.trim() || 'demo-user' }),
     alert: params.get('alert') === 'inline' ? 'inline' : 'window',
+    onChange: (view) => {
+      if (view.step === 'done') showSendTest(doc, userField);
+    },
   });
   alertInline = button.alert;
 
@@ -61,7 +62,7 @@ function showSendTest(doc: Document, userField: HTMLInputElement) {
   const section = doc.querySelector<HTMLElement>('#send-test');
   const button = doc.querySelector<HTMLButtonElement>('#send-test-button');
   const result = doc.querySelector<HTMLElement>('#send-test-result');
-  if (!section || !button || !result) return;
+  if (!section || !button || !result || !section.hidden) return;
 
   section.hidden = false;
   button.addEventListener('click', async () => {
@@ -73,15 +74,26 @@ function showSendTest(doc: Document, userField: HTMLInputElement) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ idUser: userField.value.trim() }),
       });
-      result.textContent = response.ok
-        ? 'Sent. It should arrive in a moment.'
-        : `The server answered ${response.status}.`;
+      result.textContent = await sendResultText(response);
     } catch {
       result.textContent = 'The server could not be reached.';
     } finally {
       button.disabled = false;
     }
   });
+}
+
+/** Plain words for the demo send route's answer. */
+async function sendResultText(response: Response): Promise<string> {
+  if (response.status === 404) {
+    return 'This server has no demo send route: start it with npm start.';
+  }
+  if (!response.ok) return `The server answered ${response.status}.`;
+
+  const { sent } = (await response.json()) as { sent?: number };
+  if (!sent) return 'No subscription of this user to send to yet.';
+
+  return `Sent to ${sent} device${sent === 1 ? '' : 's'}; it should arrive in a moment.`;
 }
 
 if (typeof document !== 'undefined' && document.querySelector('#push')) {

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { startDemoPage } from '../../../ui/demo/demoPage.js';
 import { stepMessages } from '../../../ui/pushStatusMessage.js';
 
 let host: HTMLElement | undefined;
 
 afterEach(() => {
+  vi.restoreAllMocks();
   host?.remove();
   delete document.documentElement.dataset.demoState;
 });
@@ -69,6 +70,9 @@ describe('the demo page', () => {
 
     expect(parts(root).status.textContent).toBe(stepMessages.done);
     expect(document.documentElement.dataset.demoState).toBe('done');
+    expect((root.querySelector('#send-test') as HTMLElement).hidden).toBe(
+      false,
+    );
   });
 
   test('?demoState=ios&alert=inline shows the unsupported alert inline', async () => {
@@ -79,6 +83,7 @@ describe('the demo page', () => {
     await untilStep(root, 'error');
 
     expect(parts(root).status.textContent).toMatch(/Home Screen/);
+    expect((root.querySelector('#send-test') as HTMLElement).hidden).toBe(true);
   });
 
   test('?sendTest shows the test notification button', () => {
@@ -87,6 +92,35 @@ describe('the demo page', () => {
 
     expect((root.querySelector('#send-test') as HTMLElement).hidden).toBe(
       false,
+    );
+  });
+
+  test('the send-test button posts the user id to the demo route and reports it', async () => {
+    const fetch = vi
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(Response.json({ sent: 1, failed: 0, removed: 0 }));
+    const root = demoMarkup();
+    startDemoPage(document, '?sendTest');
+    const result = root.querySelector('#send-test-result') as HTMLElement;
+    const reported = new Promise<void>((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!result.textContent?.startsWith('Sent to')) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(result, { childList: true, characterData: true });
+    });
+
+    (root.querySelector('#send-test-button') as HTMLButtonElement).click();
+    await reported;
+
+    expect(fetch).toHaveBeenCalledOnce();
+    const [url, init] = fetch.mock.calls[0] ?? [];
+    expect(url).toBe('/pushdata/demo/sendtest');
+    expect(init?.method).toBe('POST');
+    expect(JSON.parse(String(init?.body))).toEqual({ idUser: 'BF_USER_ID' });
+    expect(result.textContent).toBe(
+      'Sent to 1 device; it should arrive in a moment.',
     );
   });
 });
