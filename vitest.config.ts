@@ -27,6 +27,11 @@ export default defineConfig({
       },
       {
         plugins: [browserWorkerPlugin()],
+        // Pre-bundled up front: a dependency found mid-run makes Vite
+        // reload the page under a running test
+        optimizeDeps: {
+          include: ['xstate', 'ofetch', '@statelyai/inspect'],
+        },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
