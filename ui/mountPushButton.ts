@@ -191,8 +191,17 @@ export function mountPushButton(
     return started;
   }
 
+  // A click has no caller to throw to: a bad `options` or a failing
+  // `start` is shown in the status line instead of being lost
   function onClick() {
-    start();
+    try {
+      start();
+    } catch (error) {
+      root.dataset.step = 'error';
+      status.textContent = `Could not start: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
+    }
   }
   button.addEventListener('click', onClick);
   render(view);

@@ -64,6 +64,26 @@ function expectRunning(ui: PushButtonHandle, message: string) {
   expect(ui.button.parentElement?.getAttribute('aria-busy')).toBe('true');
 }
 
+describe('mountPushButton when starting throws', () => {
+  test('a click shows the error in the status line and keeps the button on', () => {
+    host = document.createElement('div');
+    document.body.append(host);
+    handle = mountPushButton(host, {
+      start() {
+        throw new TypeError('`options` must be a plain object');
+      },
+    });
+
+    handle.button.click();
+
+    expect(handle.status.textContent).toBe(
+      'Could not start: `options` must be a plain object',
+    );
+    expect(handle.button.disabled).toBe(false);
+    expect(handle.button.parentElement?.dataset.step).toBe('error');
+  });
+});
+
 describe('mountPushButton on the real machine', () => {
   test('shows each state of a whole flow and disables the button while it runs', async () => {
     const flow = controlledFlow();
