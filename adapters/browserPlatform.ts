@@ -53,10 +53,15 @@ export interface BrowserPlatformOptions {
  * one of `serviceWorkerUrl`) and reject with a `ServiceWorkerError` when
  * none becomes active within `serviceWorkerTimeoutMs`. Every call rejects
  * with the signal's reason once its signal aborts.
+ *
+ * @throws TypeError naming the option when `serviceWorkerUrl` or
+ * `serviceWorkerScope` is not a string, or `serviceWorkerTimeoutMs` is
+ * not a non-negative number.
  */
 export function browserPlatform(
   options: BrowserPlatformOptions = {},
 ): PushPlatform {
+  checkOptions(options);
   const win = options.win ?? (globalThis as unknown as PlatformWindow);
   const scriptUrl = options.serviceWorkerUrl ?? '/sw.js';
   const timeoutMs = options.serviceWorkerTimeoutMs ?? 10_000;
@@ -267,4 +272,26 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       signal.removeEventListener('abort', onAbort);
     });
   });
+}
+
+function checkOptions(options: BrowserPlatformOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('`options` must be an object');
+  }
+  for (const name of ['serviceWorkerUrl', 'serviceWorkerScope'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new TypeError(`\`${name}\` must be a non-empty string`);
+    }
+  }
+
+  const timeout = options.serviceWorkerTimeoutMs;
+  if (
+    timeout !== undefined &&
+    (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)
+  ) {
+    throw new TypeError(
+      '`serviceWorkerTimeoutMs` must be a non-negative number of milliseconds',
+    );
+  }
 }

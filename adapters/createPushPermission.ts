@@ -14,7 +14,10 @@ import type {
   PushPermissionOutput,
 } from '../machines/pushPermissionMachine.js';
 import type { PushPlatform, PushServer } from '../machines/pushPorts.js';
-import type { PushFlowSettings } from '../machines/pushSettings.js';
+import {
+  type PushFlowSettings,
+  resolveSettings,
+} from '../machines/pushSettings.js';
 import { browserPlatform } from './browserPlatform.js';
 import { httpPushServer } from './httpPushServer.js';
 import { shareOptionsWithWorker } from './shareOptionsWithWorker.js';
@@ -73,12 +76,15 @@ export interface PushPermission {
  * Note: a flow that joins a running one registers with the first one's
  * `options`.
  *
+ * @throws TypeError naming the option when `config` holds a value of the
+ * wrong type or a bad setting.
  * @throws TypeError from `start`, `prompt` and `run` when `options` is
  * not a plain object, or `run`'s action is not `pwaPromptPushPermission`.
  */
 export function createPushPermission(
   config: CreatePushPermissionConfig = {},
 ): PushPermission {
+  checkConfig(config);
   const platform =
     config.platform ??
     browserPlatform({
@@ -161,4 +167,23 @@ export function createPushPermission(
       return true;
     },
   };
+}
+
+function checkConfig(config: CreatePushPermissionConfig): void {
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError('`config` must be an object');
+  }
+  for (const name of ['baseUrl', 'serviceWorkerUrl'] as const) {
+    if (config[name] !== undefined && typeof config[name] !== 'string') {
+      throw new TypeError(`\`config.${name}\` must be a string`);
+    }
+  }
+  for (const name of ['alert', 'headers', 'inspect'] as const) {
+    if (config[name] !== undefined && typeof config[name] !== 'function') {
+      throw new TypeError(`\`config.${name}\` must be a function`);
+    }
+  }
+
+  // Bad settings fail here, not later inside the first flow
+  resolveSettings(config.settings);
 }

@@ -155,3 +155,33 @@ describe('browserPlatform with a stand-in window', () => {
     });
   });
 });
+
+describe('browserPlatform with bad options', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['null', null, /`options`/],
+    ['an empty script URL', { serviceWorkerUrl: '' }, /`serviceWorkerUrl`/],
+    [
+      'a URL object',
+      { serviceWorkerUrl: new URL('http://x/sw.js') },
+      /`serviceWorkerUrl`/,
+    ],
+    ['a numeric scope', { serviceWorkerScope: 1 }, /`serviceWorkerScope`/],
+    [
+      'a negative timeout',
+      { serviceWorkerTimeoutMs: -5 },
+      /`serviceWorkerTimeoutMs`/,
+    ],
+    [
+      'an infinite timeout',
+      { serviceWorkerTimeoutMs: Infinity },
+      /`serviceWorkerTimeoutMs`/,
+    ],
+  ];
+
+  for (const [label, options, message] of bad) {
+    test(`throws a TypeError for ${label}`, () => {
+      expect(() => browserPlatform(options as never)).toThrow(TypeError);
+      expect(() => browserPlatform(options as never)).toThrow(message);
+    });
+  }
+});

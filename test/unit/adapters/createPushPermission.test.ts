@@ -113,3 +113,30 @@ describe('createPushPermission with stand-in ports', () => {
     expect(ports.names()).toEqual(['checkSupport']);
   });
 });
+
+describe('createPushPermission with bad config', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['null config', null, /`config`/],
+    ['a numeric baseUrl', { baseUrl: 8787 }, /`config.baseUrl`/],
+    [
+      'an object serviceWorkerUrl',
+      { serviceWorkerUrl: {} },
+      /`config.serviceWorkerUrl`/,
+    ],
+    ['a string alert', { alert: 'alert' }, /`config.alert`/],
+    ['headers as an object', { headers: { a: 'b' } }, /`config.headers`/],
+    [
+      'a negative timeout',
+      { settings: { keyTimeoutMs: -1 } },
+      /`settings.keyTimeoutMs`/,
+    ],
+    ['retries as text', { settings: { retries: '3' } }, /`settings.retries`/],
+  ];
+
+  for (const [label, config, message] of bad) {
+    test(`throws a TypeError for ${label}`, () => {
+      expect(() => createPushPermission(config as never)).toThrow(TypeError);
+      expect(() => createPushPermission(config as never)).toThrow(message);
+    });
+  }
+});
