@@ -8,6 +8,7 @@ import type { ServerSettings } from '../../server/index.js';
 import { pushStatusMessage } from '../../ui/pushStatusMessage.js';
 import {
   buildE2eDemo,
+  createRequestLog,
   runDemoFlow,
   subscribedEndpoint,
   unsubscribeInPage,
@@ -41,6 +42,8 @@ let server: TestServer;
 let demoDir: string;
 let dataDir: string;
 let port = 0;
+const requestLog = createRequestLog();
+const register = '/pushdata/register';
 
 /** Starts the server on the data folder and, after the first, the port. */
 async function startServer(keys: Partial<ServerSettings> = {}) {
@@ -50,6 +53,7 @@ async function startServer(keys: Partial<ServerSettings> = {}) {
     staticDir: demoDir,
     auth: { mode: 'open' },
     allowedPushHosts: [new URL(service.origin).host],
+    logger: requestLog.logger,
     ...keys,
   });
   port = Number(new URL(server.url).port);
@@ -67,14 +71,9 @@ function rows() {
   return server.store.listSubscriptions();
 }
 
-/** Log lines of the server for one route and method. */
-function routeLogs(method: string, path: string) {
-  return server.logs.filter(
-    (line) =>
-      line.message === 'request' &&
-      line.fields?.method === method &&
-      line.fields?.path === path,
-  );
+/** Requests of any method that reached the register route. */
+function registerRequests(): number {
+  return requestLog.requests.filter((r) => r.path === register).length;
 }
 
 async function send(body: Record<string, unknown>) {
@@ -176,7 +175,7 @@ describe('demo page in Firefox, one profile over several visits', () => {
   it('second visit on the same profile reuses the subscription', async () => {
     const before = await currentSubscription(page);
     const made = service.subscriptions.length;
-    const registers = routeLogs('POST', '/pushdata/register').length;
+    const registers = requestLog.count('POST', register);
     await browser?.close();
     browser = await launchFirefox({ pushServiceUrl: service.url, profileDir });
     page = await openDemo(browser);
@@ -190,11 +189,9 @@ describe('demo page in Firefox, one profile over several visits', () => {
       expect.objectContaining({ endpoint: before?.endpoint, userId: idUser }),
     ]);
     // Registered again, as an update of the same row
-    expect(routeLogs('POST', '/pushdata/register').slice(registers)).toEqual([
-      expect.objectContaining({
-        fields: expect.objectContaining({ status: 200 }),
-      }),
-    ]);
+    expect(
+      requestLog.requests.filter((r) => r.path === register).slice(registers),
+    ).toEqual([{ method: 'POST', path: register, status: 200 }]);
   });
 
   it('rotated VAPID key: the next visit resubscribes and the old row is gone', async () => {
@@ -226,6 +223,33 @@ describe('demo page in Firefox, one profile over several visits', () => {
     });
     expect(rows()).toEqual([
       expect.objectContaining({ endpoint: renewed?.endpoint, userId: idUser }),
+    ]);
+  });
+
+  it('subscription dropped by the push service is registered again under the same user', async () => {
+    const old = await currentSubscription(page);
+    const registered = requestLog.next('POST', register);
+
+    // Firefox says hello again, gets a new uaid, drops its subscriptions
+    // and fires pushsubscriptionchange in the worker
+    service.forgetBrowsers();
+    const answer = await registered;
+    const renewed = await currentSubscription(page);
+
+    expect(answer.status).toBe(201);
+    expect(renewed?.endpoint).not.toBe(old?.endpoint);
+    expect(service.subscriptions.at(-1)).toMatchObject({
+      endpoint: renewed?.endpoint,
+      key: server.settings.vapidPublicKey,
+      state: 'active',
+    });
+    // The options the page handed to the worker, and the old row dropped
+    expect(rows()).toEqual([
+      expect.objectContaining({
+        endpoint: renewed?.endpoint,
+        userId: idUser,
+        options: { idUser },
+      }),
     ]);
   });
 
@@ -264,7 +288,7 @@ describe('demo page in Firefox, one profile over several visits', () => {
     const subscription = await currentSubscription(page);
     expect(rows()).toHaveLength(1);
     const unregistered = service.nextUnregister();
-    const deletes = routeLogs('DELETE', '/pushdata/register').length;
+    const deleted = requestLog.next('DELETE', register);
 
     const answer = await unsubscribeInPage(page);
 
@@ -273,11 +297,7 @@ describe('demo page in Firefox, one profile over several visits', () => {
     expect(await unregistered).toMatchObject({
       endpoint: subscription?.endpoint,
     });
-    expect(routeLogs('DELETE', '/pushdata/register').slice(deletes)).toEqual([
-      expect.objectContaining({
-        fields: expect.objectContaining({ status: 200 }),
-      }),
-    ]);
+    expect(await deleted).toMatchObject({ status: 200 });
     expect(rows()).toEqual([]);
   });
 });
@@ -300,7 +320,7 @@ describe('demo page in Firefox, notifications blocked in the profile', () => {
     const page = await openDemo(browser as Browser);
     const rowCount = rows().length;
     const made = service.subscriptions.length;
-    const registers = routeLogs('POST', '/pushdata/register').length;
+    const registers = registerRequests();
 
     const outcome = await runDemoFlow(page, idUser);
 
@@ -313,7 +333,7 @@ describe('demo page in Firefox, notifications blocked in the profile', () => {
       }),
     });
     expect(await subscribedEndpoint(page)).toBeNull();
-    expect(routeLogs('POST', '/pushdata/register')).toHaveLength(registers);
+    expect(registerRequests()).toBe(registers);
     expect(rows()).toHaveLength(rowCount);
     expect(service.subscriptions).toHaveLength(made);
   });

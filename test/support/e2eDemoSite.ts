@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Page } from 'puppeteer-core';
 import { buildDemo } from '../../scripts/buildDemo.js';
+import type { ServerLogger } from '../../server/index.js';
 import type { PushFlowStep } from '../../ui/pushStatusMessage.js';
 
 /** File the page imports to reach the library; see `buildE2eDemo`. */
@@ -105,4 +106,64 @@ export function subscribedEndpoint(page: Page): Promise<string | null> {
 
     return subscription?.endpoint ?? null;
   });
+}
+
+/** A logged server request: what the server's one line per request says. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** A server logger that keeps request lines and can wait for one. */
+export interface RequestLog {
+  /** Pass as the server's `logger`. */
+  logger: ServerLogger;
+  /** Every request logged so far, oldest first. */
+  readonly requests: readonly LoggedRequest[];
+  /** Requests logged for one method and path. */
+  count(method: string, path: string): number;
+  /**
+   * Resolves with the next request logged for the method and path (the
+   * line is written once the answer is ready).
+   */
+  next(method: string, path: string): Promise<LoggedRequest>;
+}
+
+/**
+ * Records the server's request lines, for tests that must wait on a
+ * request the page or its service worker makes by itself. Other lines
+ * (the open mode warning) are dropped.
+ */
+export function createRequestLog(): RequestLog {
+  const requests: LoggedRequest[] = [];
+  const waiters: {
+    method: string;
+    path: string;
+    resolve: (request: LoggedRequest) => void;
+  }[] = [];
+
+  const info = (message: string, fields?: Record<string, unknown>) => {
+    if (message !== 'request' || !fields) return;
+
+    const request: LoggedRequest = {
+      method: String(fields.method),
+      path: String(fields.path),
+      status: Number(fields.status),
+    };
+    requests.push(request);
+    const at = waiters.findIndex(
+      (w) => w.method === request.method && w.path === request.path,
+    );
+    if (at !== -1) waiters.splice(at, 1)[0]?.resolve(request);
+  };
+
+  return {
+    logger: { info, warn: () => {}, error: () => {} },
+    requests,
+    count: (method, path) =>
+      requests.filter((r) => r.method === method && r.path === path).length,
+    next: (method, path) =>
+      new Promise((resolve) => waiters.push({ method, path, resolve })),
+  };
 }
