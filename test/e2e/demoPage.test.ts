@@ -52,6 +52,7 @@ async function startServer(keys: Partial<ServerSettings> = {}) {
     dataDir,
     staticDir: demoDir,
     auth: { mode: 'open' },
+    demoSendRoute: true,
     allowedPushHosts: [new URL(service.origin).host],
     logger: requestLog.logger,
     ...keys,
@@ -149,6 +150,7 @@ describe('demo page in Firefox, one profile over several visits', () => {
     const notification = {
       title: 'Order shipped',
       body: 'Your parcel is on its way',
+      data: { url: '/orders/7' },
     };
     await listenForPushMessages(page);
     const acked = service.nextAck();
@@ -168,8 +170,42 @@ describe('demo page in Firefox, one profile over several visits', () => {
       status: 200,
       result: { sent: 1, failed: 0, removed: 0 },
     });
-    expect(notifications).toEqual([expect.objectContaining(notification)]);
+    expect(notifications).toEqual([notification]);
     expect(await acked).toMatchObject({ messageType: 'ack', code: 100 });
+  });
+
+  it("demo's test button sends the user a notification the worker shows", async () => {
+    await page.goto(`http://localhost:${port}/?sendTest`);
+    await listenForPushMessages(page);
+    await page.$eval(
+      '#user-id',
+      (field, value) => {
+        (field as HTMLInputElement).value = value;
+      },
+      idUser,
+    );
+    const sent = requestLog.next('POST', '/pushdata/demo/sendtest');
+
+    await page.click('#send-test-button');
+    const { messages, notifications } = await waitForPushes(page, 1);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#send-test-result')?.textContent !== 'Sending…',
+    );
+
+    expect(await sent).toMatchObject({ status: 200 });
+    expect(messages).toEqual([
+      {
+        type: 'push.received',
+        payload: expect.objectContaining({ title: 'Test notification' }),
+      },
+    ]);
+    expect(notifications).toContainEqual(
+      expect.objectContaining({ title: 'Test notification' }),
+    );
+    expect(
+      await page.$eval('#send-test-result', (result) => result.textContent),
+    ).toMatch(/^Sent/);
   });
 
   it('second visit on the same profile reuses the subscription', async () => {
