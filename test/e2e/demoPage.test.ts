@@ -188,10 +188,11 @@ describe('demo page in Firefox, one profile over several visits', () => {
 
     await page.click('#send-test-button');
     const { messages, notifications } = await waitForPushes(page, 1);
-    await page.waitForFunction(
-      () =>
-        document.querySelector('#send-test-result')?.textContent !== 'Sending…',
-    );
+    await page.waitForFunction(() => {
+      const text = document.querySelector('#send-test-result')?.textContent;
+
+      return text !== '' && text !== 'Sending…';
+    });
 
     expect(await sent).toMatchObject({ status: 200 });
     expect(messages).toEqual([
