@@ -53,9 +53,10 @@ const internalNames =
  * Throws a `ServerError` (`invalid-endpoint` or `forbidden-endpoint`);
  * messages never repeat the endpoint.
  *
- * Note: names are checked as written, not resolved; a public name that
- * resolves to a private address (DNS rebinding) passes. Deployments that
- * care should also filter egress at the network level.
+ * Note: names are checked as written here; `sendNotifications` resolves
+ * them again before each send and skips private addresses, but `fetch`
+ * resolves once more, so a rebinding in between is still possible.
+ * Deployments that care should also filter egress at the network level.
  */
 export function checkPushEndpoint(
   endpoint: string,

@@ -1,5 +1,11 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import webpush from 'web-push';
-import { checkPushEndpoint } from './pushEndpointGuard.js';
+import {
+  checkPushEndpoint,
+  isAllowedHost,
+  isForbiddenHost,
+} from './pushEndpointGuard.js';
 import type { SubscriptionRow } from './subscriptionStore.js';
 
 /** VAPID identity the requests are signed with. */
@@ -24,6 +30,14 @@ export interface SendOptions {
   allowedPushHosts: readonly string[];
   /** Called for a subscription the push service says is gone (404/410). */
   onGone: (endpoint: string) => void;
+  /** Resolves a host name to its addresses; DNS by default. */
+  resolveHost?: (hostname: string) => Promise<string[]>;
+}
+
+async function resolveWithDns(hostname: string): Promise<string[]> {
+  const found = await lookup(hostname, { all: true });
+
+  return found.map((entry) => entry.address);
 }
 
 /** What a send did: counts only, never endpoints. */
@@ -71,7 +85,19 @@ async function sendOne(
 ): Promise<'sent' | 'failed' | 'gone'> {
   try {
     // Rows stored before the allowed hosts changed are checked again
-    checkPushEndpoint(row.endpoint, options.allowedPushHosts);
+    const url = checkPushEndpoint(row.endpoint, options.allowedPushHosts);
+
+    // A public name may resolve to a private address (DNS rebinding)
+    if (
+      !isAllowedHost(url, options.allowedPushHosts) &&
+      isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0
+    ) {
+      const resolve = options.resolveHost ?? resolveWithDns;
+      const addresses = await resolve(url.hostname);
+      if (addresses.length === 0 || addresses.some(isForbiddenHost)) {
+        return 'failed';
+      }
+    }
 
     const details = webpush.generateRequestDetails(
       {
