@@ -38,10 +38,20 @@ export interface CreatePushPermissionConfig {
   credentials?: RequestCredentials;
   /** Receives the machine's inspection events. */
   inspect?: (event: InspectionEvent) => void;
+  /**
+   * Told each state a flow enters and how it ended, with no endpoints or
+   * keys. The library logs nothing without it. `console` fits.
+   */
+  logger?: PushLogger;
   /** Replaces the browser platform (tests, other runtimes). */
   platform?: PushPlatform;
   /** Replaces the HTTP client of the push routes. */
   server?: PushServer;
+}
+
+/** Where a flow's progress lines go. */
+export interface PushLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
 }
 
 /** A running flow. */
@@ -131,6 +141,7 @@ export function createPushPermission(
       inspect: config.inspect,
     });
     running = actor;
+    if (config.logger) logFlow(actor, config.logger);
     actor.start();
 
     return actor;
@@ -178,6 +189,12 @@ function checkConfig(config: CreatePushPermissionConfig): void {
       throw new TypeError(`\`config.${name}\` must be a string`);
     }
   }
+  if (
+    config.logger !== undefined &&
+    typeof config.logger?.debug !== 'function'
+  ) {
+    throw new TypeError('`config.logger` must have a `debug` function');
+  }
   for (const name of ['alert', 'headers', 'inspect'] as const) {
     if (config[name] !== undefined && typeof config[name] !== 'function') {
       throw new TypeError(`\`config.${name}\` must be a function`);
@@ -186,4 +203,30 @@ function checkConfig(config: CreatePushPermissionConfig): void {
 
   // Bad settings fail here, not later inside the first flow
   resolveSettings(config.settings);
+}
+
+/** One line per state entered, and one for the outcome. */
+function logFlow(actor: PushPermissionActor, logger: PushLogger): void {
+  let last = '';
+
+  actor.subscribe({
+    next(snapshot) {
+      const state = JSON.stringify(snapshot.value);
+      if (state === last) return;
+      last = state;
+
+      if (snapshot.status !== 'done') {
+        logger.debug('push flow state', { state: snapshot.value });
+        return;
+      }
+
+      const output = snapshot.output;
+      logger.debug('push flow ended', {
+        status: output?.status,
+        ...(output?.status === 'error' ? { code: output.error.code } : {}),
+        ...(output?.status === 'done' ? { reused: output.reused } : {}),
+      });
+    },
+    error: () => {},
+  });
 }

@@ -7,6 +7,7 @@ export {
 export {
   type CreatePushPermissionConfig,
   createPushPermission,
+  type PushLogger,
   type PushPermission,
   type PushPermissionActor,
 } from './createPushPermission.js';

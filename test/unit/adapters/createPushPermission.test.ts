@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { toPromise } from 'xstate';
 import { createPushPermission } from '../../../adapters/createPushPermission.js';
 import {
@@ -114,6 +114,59 @@ describe('createPushPermission with stand-in ports', () => {
   });
 });
 
+describe('createPushPermission logging', () => {
+  test('tells the logger each state and the outcome, without endpoints', async () => {
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    const ports = createFakePorts({ readPermission: () => 'granted' });
+    const push = createPushPermission({
+      ...ports,
+      logger: { debug: (message, fields) => lines.push([message, fields]) },
+    });
+
+    await push.prompt({ idUser: 'a' });
+
+    expect(lines.map(([, fields]) => fields?.state ?? fields?.status)).toEqual([
+      'checkingSupport',
+      { requestingPermission: 'readingPermission' },
+      'fetchingKey',
+      { subscribing: 'findingExisting' },
+      { subscribing: 'creating' },
+      { registering: 'sending' },
+      'done',
+    ]);
+    expect(lines.at(-1)).toEqual([
+      'push flow ended',
+      { status: 'done', reused: false },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('push.example.net');
+    expect(JSON.stringify(lines)).not.toContain(vapidKeys.publicKey);
+  });
+
+  test('logs the error code of a failed flow', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const push = createPushPermission({
+      ...createFakePorts({ readPermission: () => 'denied' }),
+      logger: { debug: (_, fields) => lines.push(fields ?? {}) },
+    });
+
+    await push.prompt();
+
+    expect(lines.at(-1)).toEqual({
+      status: 'error',
+      code: 'permission-denied',
+    });
+  });
+
+  test('logs nothing without a logger', async () => {
+    const spy = vi.spyOn(console, 'debug');
+    const push = createPushPermission(createFakePorts());
+
+    await push.prompt();
+
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
+
 describe('createPushPermission with bad config', () => {
   const bad: [string, unknown, RegExp][] = [
     ['null config', null, /`config`/],
@@ -124,6 +177,7 @@ describe('createPushPermission with bad config', () => {
       /`config.serviceWorkerUrl`/,
     ],
     ['a string alert', { alert: 'alert' }, /`config.alert`/],
+    ['a logger without debug', { logger: { info() {} } }, /`config.logger`/],
     ['headers as an object', { headers: { a: 'b' } }, /`config.headers`/],
     [
       'a negative timeout',
