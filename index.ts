@@ -7,6 +7,7 @@ export {
   type HttpPushServerOptions,
   httpPushServer,
   type PlatformWindow,
+  type PushLogger,
   type PushPermission,
   type PushPermissionActor,
   type PushRoutes,
