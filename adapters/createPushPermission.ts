@@ -8,7 +8,7 @@ import {
   assertPlainObject,
   providePushMachine,
 } from '../machines/promptPushPermission.js';
-import type { PushAction } from '../machines/pushAction.js';
+import { assertPushAction, type PushAction } from '../machines/pushAction.js';
 import type {
   PushPermissionMachine,
   PushPermissionOutput,
@@ -158,12 +158,7 @@ export function createPushPermission(
     prompt,
 
     run(action) {
-      assertPlainObject(action, 'action');
-      if (action.action !== 'pwaPromptPushPermission') {
-        throw new TypeError(
-          "`action.action` must be 'pwaPromptPushPermission'",
-        );
-      }
+      assertPushAction(action);
 
       return prompt(action.options ?? {});
     },

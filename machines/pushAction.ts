@@ -25,10 +25,20 @@ export function runPushAction(
   action: PushAction,
   config: PushPermissionConfig,
 ): Promise<PushPermissionOutput> {
+  assertPushAction(action);
+
+  return promptPushPermission(action.options ?? {}, config);
+}
+
+/**
+ * Throws a TypeError unless the value is a plain
+ * `{ action: 'pwaPromptPushPermission', options? }` object.
+ */
+export function assertPushAction(
+  action: unknown,
+): asserts action is PushAction {
   assertPlainObject(action, 'action');
   if (action.action !== 'pwaPromptPushPermission') {
     throw new TypeError("`action.action` must be 'pwaPromptPushPermission'");
   }
-
-  return promptPushPermission(action.options ?? {}, config);
 }
