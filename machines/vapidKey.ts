@@ -4,54 +4,30 @@
  * See https://datatracker.ietf.org/doc/html/rfc8292#section-3.2
  */
 
-const alphabet =
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const lookup = new Map([...alphabet].map((char, index) => [char, index]));
+// The base64url alphabet, with up to two `=` of padding
+const base64url = /^[\w-]*={0,2}$/;
 
 /** Decodes unpadded or padded base64url; null when it is not base64url. */
 export function decodeBase64Url(text: string): Uint8Array | null {
-  if (typeof text !== 'string') return null;
+  if (typeof text !== 'string' || !base64url.test(text)) return null;
 
-  const body = text.replace(/={0,2}$/, '');
+  // atob takes unpadded input and rejects a length that leaves 6 bits
+  const body = text.replace(/=+$/, '');
   if (body.length % 4 === 1) return null;
+  const binary = atob(body.replace(/-/g, '+').replace(/_/g, '/'));
 
-  const bytes = new Uint8Array(Math.floor((body.length * 3) / 4));
-  let buffer = 0;
-  let bits = 0;
-  let index = 0;
-
-  for (const char of body) {
-    const value = lookup.get(char);
-    if (value === undefined) return null;
-
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[index++] = (buffer >> bits) & 0xff;
-    }
-  }
-
-  return bytes;
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
 /** Encodes bytes as unpadded base64url. */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  let text = '';
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
 
-  for (let i = 0; i < bytes.length; i += 3) {
-    const chunk =
-      ((bytes[i] ?? 0) << 16) |
-      ((bytes[i + 1] ?? 0) << 8) |
-      (bytes[i + 2] ?? 0);
-    const chars = Math.ceil((Math.min(3, bytes.length - i) * 8) / 6);
-
-    for (let c = 0; c < chars; c++) {
-      text += alphabet[(chunk >> (18 - 6 * c)) & 63];
-    }
-  }
-
-  return text;
+  return btoa(binary)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 // P-256 domain parameters (SEC 2, section 2.4.2)
