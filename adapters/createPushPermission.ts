@@ -95,10 +95,11 @@ export function createPushPermission(
   config: CreatePushPermissionConfig = {},
 ): PushPermission {
   checkConfig(config);
+  const serviceWorkerUrl = config.serviceWorkerUrl ?? '/sw.js';
   const platform =
     config.platform ??
     browserPlatform({
-      serviceWorkerUrl: config.serviceWorkerUrl ?? '/sw.js',
+      serviceWorkerUrl,
       serviceWorkerTimeoutMs: config.settings?.serviceWorkerTimeoutMs,
     });
   const http =
@@ -108,7 +109,6 @@ export function createPushPermission(
       headers: config.headers,
       credentials: config.credentials,
     });
-  const serviceWorkerUrl = config.serviceWorkerUrl ?? '/sw.js';
 
   // Registering also tells the worker the options, for the day the
   // browser rotates the subscription (pushsubscriptionchange)

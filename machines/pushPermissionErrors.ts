@@ -43,9 +43,20 @@ export class PushPermissionError extends Error {
     this.code = code;
   }
 
-  /** Plain data for snapshots and the inspector; the cause is left out. */
+  /**
+   * Plain data for snapshots and the inspector: `reason` and `status` when
+   * the subclass has them; the cause is left out.
+   */
   toJSON(): PushErrorData {
-    return { name: this.name, code: this.code, message: this.message };
+    const { reason, status } = this as Partial<PushErrorData>;
+
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(reason === undefined ? {} : { reason }),
+      ...(status === undefined ? {} : { status }),
+    };
   }
 }
 
@@ -58,10 +69,6 @@ export class UnsupportedError extends PushPermissionError {
   constructor(reason: UnsupportedReason, options?: ErrorOptions) {
     super('unsupported', unsupportedMessages[reason], options);
     this.reason = reason;
-  }
-
-  override toJSON(): PushErrorData {
-    return { ...super.toJSON(), reason: this.reason };
   }
 }
 
@@ -93,10 +100,6 @@ export class KeyError extends PushPermissionError {
   ) {
     super(code, message, options);
     this.status = options?.status;
-  }
-
-  override toJSON(): PushErrorData {
-    return withStatus(super.toJSON(), this.status);
   }
 }
 
@@ -133,10 +136,6 @@ export class RegisterError extends PushPermissionError {
   constructor(message: string, options?: ErrorOptions & { status?: number }) {
     super('register-failed', message, options);
     this.status = options?.status;
-  }
-
-  override toJSON(): PushErrorData {
-    return withStatus(super.toJSON(), this.status);
   }
 }
 
@@ -223,10 +222,6 @@ const codes: ReadonlySet<string> = new Set<PushErrorCode>([
 
 function isCode(value: unknown): value is PushErrorCode {
   return typeof value === 'string' && codes.has(value);
-}
-
-function withStatus(data: PushErrorData, status: number | undefined) {
-  return status === undefined ? data : { ...data, status };
 }
 
 /** What the user is told when their browser cannot do push. */

@@ -146,11 +146,11 @@ const timedOut = () => new HttpError('The request timed out');
  * Every platform and HTTP call is an actor to provide; see `pushActors`.
  */
 export const pushPermissionMachine = setup({
-  types: {
-    input: {} as PushPermissionInput,
-    output: {} as PushPermissionOutput,
-    context: {} as PushPermissionContext,
-    events: {} as PushPermissionEvent,
+  types: {} as {
+    input: PushPermissionInput;
+    output: PushPermissionOutput;
+    context: PushPermissionContext;
+    events: PushPermissionEvent;
   },
   actors: {
     checkSupport: required<SupportResult>('checkSupport'),
