@@ -358,7 +358,7 @@ export const pushPermissionMachine = setup({
   on: {
     'user.cancel': {
       target: '.error',
-      actions: ['stopKeyRequest', 'setAborted'],
+      actions: 'setAborted',
     },
     'xstate.done.actor.keyRequest': {
       actions: [
@@ -483,7 +483,7 @@ export const pushPermissionMachine = setup({
           after: {
             permissionTimeout: {
               target: '#pwaPromptPushPermission.error',
-              actions: ['stopKeyRequest', 'setPermissionDismissed'],
+              actions: 'setPermissionDismissed',
             },
           },
           invoke: {
@@ -503,22 +503,19 @@ export const pushPermissionMachine = setup({
                   params: ({ event }) => ({ permission: event.output }),
                 },
                 target: '#pwaPromptPushPermission.error',
-                actions: ['stopKeyRequest', 'setPermissionDenied'],
+                actions: 'setPermissionDenied',
               },
               {
                 target: '#pwaPromptPushPermission.error',
-                actions: ['stopKeyRequest', 'setPermissionDismissed'],
+                actions: 'setPermissionDismissed',
               },
             ],
             onError: {
               target: '#pwaPromptPushPermission.error',
-              actions: [
-                'stopKeyRequest',
-                {
-                  type: 'setPermissionFailure',
-                  params: ({ event }) => ({ error: event.error }),
-                },
-              ],
+              actions: {
+                type: 'setPermissionFailure',
+                params: ({ event }) => ({ error: event.error }),
+              },
             },
           },
         },
@@ -717,6 +714,7 @@ export const pushPermissionMachine = setup({
     },
 
     done: { type: 'final' },
+    // Whatever led here, a key request still out is stopped with it
     error: { type: 'final', entry: 'stopKeyRequest' },
   },
 
