@@ -9,7 +9,10 @@ import { sendNotifications } from './sendNotifications.js';
 import { ServerError, toServerError } from './serverErrors.js';
 import type { ResolvedServerSettings } from './serverSettings.js';
 import { placeholderPage, serveStaticFile } from './serveStaticFile.js';
-import type { SubscriptionStore } from './subscriptionStore.js';
+import type {
+  SubscriptionRow,
+  SubscriptionStore,
+} from './subscriptionStore.js';
 
 const routeMethods: Record<string, string> = {
   '/pushdata/vapidpublickey': 'GET, HEAD',
@@ -32,6 +35,22 @@ export function createPushApp(
   const { logger } = settings;
   const keyTag = `"${hash(settings.vapidPublicKey).toString('base64url')}"`;
   const apiKeyHash = hash(settings.apiKey);
+
+  // Both send routes sign with the stored keys and drop gone rows
+  const send = (rows: SubscriptionRow[], payloadText: string, ttl: number) =>
+    sendNotifications(rows, {
+      vapid: {
+        subject: settings.vapidSubject,
+        publicKey: settings.vapidPublicKey,
+        privateKey: settings.vapidPrivateKey,
+      },
+      payloadText,
+      ttl,
+      timeoutMs: settings.sendTimeoutMs,
+      concurrency: settings.sendConcurrency,
+      allowedPushHosts: settings.allowedPushHosts,
+      onGone: (endpoint) => store.remove(endpoint),
+    });
 
   // One line per request
   app.use(async (c, next) => {
@@ -151,21 +170,7 @@ export function createPushApp(
     const rows = store.listSubscriptions(
       body.users === undefined ? undefined : { users: body.users },
     );
-    const result = await sendNotifications(rows, {
-      vapid: {
-        subject: settings.vapidSubject,
-        publicKey: settings.vapidPublicKey,
-        privateKey: settings.vapidPrivateKey,
-      },
-      payloadText: body.payloadText,
-      ttl: body.ttl,
-      timeoutMs: settings.sendTimeoutMs,
-      concurrency: settings.sendConcurrency,
-      allowedPushHosts: settings.allowedPushHosts,
-      onGone: (endpoint) => store.remove(endpoint),
-    });
-
-    return c.json(result);
+    return c.json(await send(rows, body.payloadText, body.ttl));
   });
 
   // Demo: a test notification to one user, without the API key
@@ -182,25 +187,13 @@ export function createPushApp(
       }
 
       const rows = store.listSubscriptions({ users: [idUser] });
-      const result = await sendNotifications(rows, {
-        vapid: {
-          subject: settings.vapidSubject,
-          publicKey: settings.vapidPublicKey,
-          privateKey: settings.vapidPrivateKey,
-        },
-        payloadText: JSON.stringify({
-          title: 'Test notification',
-          body: 'Push notifications work on this device.',
-          data: { url: '/' },
-        }),
-        ttl: 60,
-        timeoutMs: settings.sendTimeoutMs,
-        concurrency: settings.sendConcurrency,
-        allowedPushHosts: settings.allowedPushHosts,
-        onGone: (endpoint) => store.remove(endpoint),
+      const payloadText = JSON.stringify({
+        title: 'Test notification',
+        body: 'Push notifications work on this device.',
+        data: { url: '/' },
       });
 
-      return c.json(result);
+      return c.json(await send(rows, payloadText, 60));
     });
   }
 
