@@ -95,12 +95,7 @@ function sleep<T>(ms: number, value: T, signal: AbortSignal): Promise<T> {
 function slowPorts() {
   return createFakePorts({
     requestPermission: (signal) => sleep(latency.prompt, 'granted', signal),
-    fetchPublicKey: async (signal) =>
-      sleep(
-        latency.key,
-        createFakePorts().server.fetchPublicKey(signal),
-        signal,
-      ),
+    fetchPublicKey: (signal) => sleep(latency.key, vapidKeys.publicKey, signal),
     subscribe: (_, signal) =>
       sleep(latency.subscribe, fakeSubscription(), signal),
     register: (_, signal) => sleep(latency.register, undefined, signal),
