@@ -38,10 +38,9 @@ describe('Firefox with the local push service', () => {
   let page: Page;
   let subscription: PushSubscriptionJson;
 
-  beforeAll(async () => {
-    service = await startLocalPushService();
-    site = await startPushTestSite({ publicKey: vapidKeys.publicKey });
-    profileDir = await mkdtemp(join(tmpdir(), 'push-e2e-firefox-'));
+  /** (Re)starts Firefox on the same profile and opens the site. */
+  async function restartOnProfile() {
+    await browser?.close();
     browser = await launchFirefox({
       pushServiceUrl: service.url,
       profileDir,
@@ -49,6 +48,23 @@ describe('Firefox with the local push service', () => {
     page = await browser.newPage();
     await page.goto(site.url);
     await listenForPushMessages(page);
+  }
+
+  /** Sends one real push and waits for the page to be told of it. */
+  async function pushAndWait(to: PushSubscriptionJson, title: string) {
+    const status = await sendPushRequest(to, JSON.stringify({ title }), {
+      vapidKeys,
+    });
+    const { messages } = await waitForPushes(page, 1);
+
+    return { status, title: messages[0]?.payload.title };
+  }
+
+  beforeAll(async () => {
+    service = await startLocalPushService();
+    site = await startPushTestSite({ publicKey: vapidKeys.publicKey });
+    profileDir = await mkdtemp(join(tmpdir(), 'push-e2e-firefox-'));
+    await restartOnProfile();
   });
 
   afterAll(async () => {
@@ -115,26 +131,14 @@ describe('Firefox with the local push service', () => {
   });
 
   it('keeps the subscription when Firefox starts again on the profile', async () => {
-    await browser?.close();
-    browser = await launchFirefox({
-      pushServiceUrl: service.url,
-      profileDir,
-    });
-    page = await browser.newPage();
-    await page.goto(site.url);
+    await restartOnProfile();
 
-    await listenForPushMessages(page);
     const endpoint = (await currentSubscription(page))?.endpoint;
-    const status = await sendPushRequest(
-      subscription,
-      JSON.stringify({ title: 'Welcome back' }),
-      { vapidKeys },
-    );
-    const { messages } = await waitForPushes(page, 1);
+    const { status, title } = await pushAndWait(subscription, 'Welcome back');
 
     expect(endpoint).toBe(subscription.endpoint);
     expect(status).toBe(201);
-    expect(messages[0]?.payload.title).toBe('Welcome back');
+    expect(title).toBe('Welcome back');
   });
 
   it('registers the new subscription when the push service forgot it', async () => {
@@ -178,26 +182,14 @@ describe('Firefox with the local push service', () => {
     const renewed = (body as { subscription: PushSubscriptionJson })
       .subscription;
     const count = service.subscriptions.length;
-    await browser?.close();
-    browser = await launchFirefox({
-      pushServiceUrl: service.url,
-      profileDir,
-    });
-    page = await browser.newPage();
-    await page.goto(site.url);
+    await restartOnProfile();
 
-    await listenForPushMessages(page);
     const endpoint = (await currentSubscription(page))?.endpoint;
-    const status = await sendPushRequest(
-      renewed,
-      JSON.stringify({ title: 'Still here' }),
-      { vapidKeys },
-    );
-    const { messages } = await waitForPushes(page, 1);
+    const { status, title } = await pushAndWait(renewed, 'Still here');
 
     expect(endpoint).toBe(renewed.endpoint);
     expect(status).toBe(201);
-    expect(messages[0]?.payload.title).toBe('Still here');
+    expect(title).toBe('Still here');
     expect(service.subscriptions).toHaveLength(count);
   });
 
